@@ -1,0 +1,149 @@
+"""MLPClassifier: a Keras multilayer perceptron as a scikit-learn classifier."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils.class_weight import compute_class_weight
+
+from ._base import BaseMLP, extend_signature
+from ._compat import _fit_context
+from ._docs import with_shared_sections
+from ._params import CLASSIFIER_CONSTRAINTS
+from ._targets import ClassifierTarget, classifier_1d_target
+
+
+@with_shared_sections
+class MLPClassifier(ClassifierMixin, BaseMLP):
+    """Multilayer perceptron classifier trained with Keras.
+
+    Handles binary, multiclass and multilabel-indicator targets with string
+    or integer labels. The output layer and loss follow the target: a sigmoid
+    unit with binary cross-entropy, a softmax with sparse categorical
+    cross-entropy, or one sigmoid per label.
+
+    Parameters
+    ----------
+    {parameters}
+
+    loss : "auto", keras.losses.Loss or callable, default="auto"
+        ``"auto"`` uses the cross-entropy that fits the target.
+
+    class_weight : dict, "balanced" or None, default=None
+        Weights per class, multiplied into ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The class labels (label indices for a multilabel target).
+
+    n_classes_ : int
+        Number of classes (labels for a multilabel target).
+
+    {attributes}
+
+    See Also
+    --------
+    MLPRegressor : The regressor with the same parameters.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklann import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(16,), learning_rate=0.01,
+    ...                     epochs=100, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3])
+    array([0, 0, 0])
+    >>> round(clf.score(X, y), 1) >= 0.9
+    True
+    """
+
+    _parameter_constraints = CLASSIFIER_CONSTRAINTS
+    _y_numeric = False
+
+    def __init__(self, *, class_weight=None, **params):
+        super().__init__(**params)
+        self.class_weight = class_weight
+
+    __init__.__signature__ = extend_signature(BaseMLP.__init__, class_weight=None)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    def _prepare_target(self, y):
+        return classifier_1d_target(y)
+
+    def _target_encoder(self, y, classes):
+        target = ClassifierTarget().fit(y, classes)
+        self.classes_ = target.classes
+        self.n_classes_ = len(target.classes)
+        return target
+
+    def _class_weights(self, y):
+        if self.class_weight is None:
+            return super()._class_weights(y)
+        target = self.target_encoder_
+        if target.target_type == "multilabel-indicator":
+            raise ValueError("class_weight is not supported for multilabel targets.")
+        per_class = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        return per_class[target.class_indices(y)].astype(np.float32)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for exactly one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Target labels.
+        classes : array-like of shape (n_classes,), default=None
+            All the labels that will ever appear. Required on the first call,
+            as in scikit-learn; later calls may omit it.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self
+        """
+        first_call = not self.__sklearn_is_fitted__()
+        if first_call and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        if not first_call and classes is not None:
+            if not np.array_equal(np.unique(classes), self.classes_):
+                raise ValueError(
+                    f"classes={classes!r} differs from the classes of the first "
+                    f"call, {self.classes_.tolist()}."
+                )
+        return self._fit(X, y, sample_weight, epochs=1, reset=first_call, classes=classes)
+
+    def predict_proba(self, X):
+        """Return class probabilities.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Rows sum to 1 for binary and multiclass targets; for multilabel
+            targets each column is one label's probability.
+        """
+        return self.target_encoder_.probabilities(self._network_outputs(X))
+
+    def predict(self, X):
+        """Return predicted labels.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        return self.target_encoder_.labels(self._network_outputs(X))

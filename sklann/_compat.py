@@ -1,0 +1,25 @@
+"""The one place where sklann imports private scikit-learn names.
+
+scikit-learn moves its private helpers between releases. Keeping every such
+import here means a new release breaks one module, not many.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    Options,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from sklearn.utils.validation import _check_sample_weight
+
+__all__ = [
+    "HasMethods",
+    "Interval",
+    "Options",
+    "StrOptions",
+    "_check_sample_weight",
+    "_fit_context",
+    "validate_parameter_constraints",
+]

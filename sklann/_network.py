@@ -1,0 +1,216 @@
+"""Build the Keras network that an estimator's parameters describe.
+
+This module turns a validated :class:`NetworkSpec` into an uncompiled
+``keras.Sequential`` model. It knows nothing of scikit-learn: the estimators
+resolve their parameters into a spec, and the training engine trains the
+result.
+"""
+
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+
+# The initializer that suits each activation: He for the ReLU family and ELU,
+# LeCun for SELU (needed for self-normalisation), Glorot for the rest.
+AUTO_INITIALIZER = {
+    "relu": "he_normal",
+    "leaky_relu": "he_normal",
+    "elu": "he_normal",
+    "gelu": "he_normal",
+    "swish": "he_normal",
+    "softplus": "he_normal",
+    "selu": "lecun_normal",
+    "tanh": "glorot_uniform",
+    "sigmoid": "glorot_uniform",
+    "linear": "glorot_uniform",
+    "softmax": "glorot_uniform",
+    "exponential": "glorot_uniform",
+}
+
+
+def resolve_initializer(kernel_initializer, activation):
+    """Return the initializer for ``kernel_initializer="auto"``, or the one given.
+
+    The output layer resolves with its own activation: Glorot for sigmoid,
+    softmax and linear outputs.
+
+    Parameters
+    ----------
+    kernel_initializer : str
+        ``"auto"`` or a Keras initializer name.
+    activation : str
+        The hidden-layer activation.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> resolve_initializer("auto", "selu")
+    'lecun_normal'
+    >>> resolve_initializer("orthogonal", "relu")
+    'orthogonal'
+    """
+    if kernel_initializer == "auto":
+        return AUTO_INITIALIZER[activation]
+    return kernel_initializer
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Everything needed to build the network, with ``"auto"`` resolved.
+
+    Parameters
+    ----------
+    n_features : int
+        Width of the input.
+    n_outputs : int
+        Width of the output layer.
+    output_activation : str
+        Activation of the output layer (``sigmoid``, ``softmax``, ``linear``,
+        ``exponential``).
+    hidden_layer_sizes : tuple of int
+        Units per hidden layer.
+    activation : str
+        Hidden-layer activation.
+    kernel_initializer : str
+        Initializer of the hidden kernels (already resolved from ``"auto"``).
+    output_initializer : str
+        Initializer of the output kernel.
+    batch_normalization : {False, "before", "after"}
+        Where batch normalisation sits relative to each hidden activation.
+    dropout : float
+        Dropout rate after each hidden layer (AlphaDropout for SELU).
+    input_dropout : float
+        Dropout rate on the inputs.
+    l1, l2 : float
+        Penalties on every kernel.
+    max_norm : float or None
+        Max-norm constraint on each unit's incoming weights.
+    """
+
+    n_features: int
+    n_outputs: int
+    output_activation: str
+    hidden_layer_sizes: tuple
+    activation: str
+    kernel_initializer: str
+    output_initializer: str
+    batch_normalization: object = False
+    dropout: float = 0.0
+    input_dropout: float = 0.0
+    l1: float = 0.0
+    l2: float = 0.0
+    max_norm: float | None = None
+
+
+def _seeded_initializer(name, seed):
+    initializer = keras.initializers.get(name)
+    config = initializer.get_config()
+    if "seed" in config:
+        initializer = type(initializer).from_config({**config, "seed": seed})
+    return initializer
+
+
+def _dropout_layer(rate, activation, seed, name):
+    layer_class = keras.layers.AlphaDropout if activation == "selu" else keras.layers.Dropout
+    return layer_class(rate, seed=seed, name=name)
+
+
+def _dense(spec, units, activation, seed, name, use_bias=True, initializer=None):
+    regularizer = None
+    if spec.l1 or spec.l2:
+        regularizer = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
+    constraint = None
+    if spec.max_norm is not None:
+        constraint = keras.constraints.MaxNorm(max_value=spec.max_norm, axis=0)
+    return keras.layers.Dense(
+        units,
+        activation=activation,
+        use_bias=use_bias,
+        kernel_initializer=_seeded_initializer(
+            initializer or spec.kernel_initializer, seed
+        ),
+        kernel_regularizer=regularizer,
+        kernel_constraint=constraint,
+        name=name,
+    )
+
+
+def _hidden_block(spec, index, units, seeds):
+    """Layers of hidden layer ``index``: Dense, batch norm, activation, dropout."""
+    position = spec.batch_normalization
+    dense_activation = None if position == "before" else spec.activation
+    layers = [
+        _dense(
+            spec,
+            units,
+            dense_activation,
+            seed=int(seeds.integers(2**31)),
+            name=f"hidden_{index}",
+            use_bias=position != "before",
+        )
+    ]
+    if position:
+        layers.append(keras.layers.BatchNormalization(name=f"batch_norm_{index}"))
+    if position == "before":
+        layers.append(keras.layers.Activation(spec.activation, name=f"activation_{index}"))
+    if spec.dropout > 0:
+        layers.append(
+            _dropout_layer(
+                spec.dropout, spec.activation, int(seeds.integers(2**31)), f"dropout_{index}"
+            )
+        )
+    return layers
+
+
+def build_network(spec, seed):
+    """Build the uncompiled Keras model that ``spec`` describes.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The resolved architecture.
+    seed : int
+        Seeds every initializer and dropout layer, so the same seed builds the
+        same weights. No global random state is read or changed.
+
+    Returns
+    -------
+    keras.Sequential
+
+    Examples
+    --------
+    >>> spec = NetworkSpec(n_features=4, n_outputs=3, output_activation="softmax",
+    ...                    hidden_layer_sizes=(8,), activation="relu",
+    ...                    kernel_initializer="he_normal",
+    ...                    output_initializer="glorot_uniform", dropout=0.2)
+    >>> [layer.name for layer in build_network(spec, seed=0).layers]
+    ['hidden_1', 'dropout_1', 'output']
+    """
+    seeds = np.random.default_rng(seed)
+    layers = [keras.Input(shape=(spec.n_features,), name="features")]
+    if spec.input_dropout > 0:
+        layers.append(
+            _dropout_layer(
+                spec.input_dropout,
+                spec.activation,
+                int(seeds.integers(2**31)),
+                "input_dropout",
+            )
+        )
+    for index, units in enumerate(spec.hidden_layer_sizes, start=1):
+        layers.extend(_hidden_block(spec, index, units, seeds))
+    layers.append(
+        _dense(
+            spec,
+            spec.n_outputs,
+            spec.output_activation,
+            seed=int(seeds.integers(2**31)),
+            name="output",
+            initializer=spec.output_initializer,
+        )
+    )
+    return keras.Sequential(layers, name="mlp")

@@ -1,0 +1,73 @@
+"""Build the Keras optimizer from the flat optimizer parameters."""
+
+import inspect
+
+import keras
+
+OPTIMIZER_CLASSES = {
+    "sgd": keras.optimizers.SGD,
+    "adam": keras.optimizers.Adam,
+    "adamw": keras.optimizers.AdamW,
+    "nadam": keras.optimizers.Nadam,
+    "rmsprop": keras.optimizers.RMSprop,
+    "adagrad": keras.optimizers.Adagrad,
+    "adadelta": keras.optimizers.Adadelta,
+    "adamax": keras.optimizers.Adamax,
+}
+
+
+def _accepted(optimizer_class, settings):
+    """Keep the settings that ``optimizer_class`` takes as arguments."""
+    accepted = inspect.signature(optimizer_class.__init__).parameters
+    return {name: value for name, value in settings.items() if name in accepted}
+
+
+def build_optimizer(optimizer, *, routed=None, **settings):
+    """Return a new Keras optimizer for one fit.
+
+    Parameters
+    ----------
+    optimizer : str, keras.optimizers.Optimizer subclass or instance
+        A name from :data:`OPTIMIZER_CLASSES`, an optimizer class, or an
+        instance. An instance is copied from its config, with its own settings;
+        the caller's object is never used for training.
+    routed : dict, default=None
+        Extra constructor arguments (``optimizer__beta_1=0.8`` routes
+        ``beta_1``); they override the flat settings.
+    **settings
+        The flat settings: ``learning_rate``, ``momentum``, ``nesterov``,
+        ``weight_decay``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``.
+        Each is passed only to optimizers that take it (``momentum`` goes to
+        SGD and RMSprop, ``nesterov`` to SGD) and only when not None.
+
+    Returns
+    -------
+    keras.optimizers.Optimizer
+
+    Raises
+    ------
+    TypeError
+        If ``optimizer`` is a class that is not a Keras optimizer.
+
+    Examples
+    --------
+    >>> opt = build_optimizer("sgd", learning_rate=0.01, momentum=0.9,
+    ...                       nesterov=True, clipnorm=1.0)
+    >>> type(opt).__name__, opt.nesterov, opt.clipnorm
+    ('SGD', True, 1.0)
+    """
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        return type(optimizer).from_config(optimizer.get_config())
+    optimizer_class = OPTIMIZER_CLASSES.get(optimizer, optimizer)
+    if not (
+        inspect.isclass(optimizer_class)
+        and issubclass(optimizer_class, keras.optimizers.Optimizer)
+    ):
+        raise TypeError(
+            "optimizer must be one of "
+            f"{', '.join(map(repr, OPTIMIZER_CLASSES))}, a keras.optimizers.Optimizer "
+            f"subclass or instance; got {optimizer!r}."
+        )
+    settings = {name: value for name, value in settings.items() if value is not None}
+    kwargs = {**_accepted(optimizer_class, settings), **(routed or {})}
+    return optimizer_class(**kwargs)

@@ -1,0 +1,176 @@
+"""Parameter vocabularies and constraints shared by both estimators.
+
+The constraints are checked at ``fit`` through scikit-learn's
+``_parameter_constraints`` mechanism; :func:`validate_cross_parameters` adds
+the rules that involve more than one parameter or look inside a value.
+"""
+
+from numbers import Integral, Real
+
+import keras
+
+from ._compat import HasMethods, Interval, Options, StrOptions
+
+ACTIVATIONS = (
+    "relu",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "swish",
+    "tanh",
+    "sigmoid",
+    "softplus",
+    "linear",
+)
+
+INITIALIZERS = (
+    "glorot_uniform",
+    "glorot_normal",
+    "he_uniform",
+    "he_normal",
+    "lecun_uniform",
+    "lecun_normal",
+    "orthogonal",
+    "random_normal",
+    "random_uniform",
+    "zeros",
+)
+
+OPTIMIZERS = (
+    "sgd",
+    "adam",
+    "adamw",
+    "nadam",
+    "rmsprop",
+    "adagrad",
+    "adadelta",
+    "adamax",
+)
+
+REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
+
+CLIPPING_PARAMETERS = ("clipnorm", "clipvalue", "global_clipnorm")
+
+# Prefixes of the scikeras-style routed parameters, e.g. ``optimizer__beta_1``.
+ROUTING_PREFIXES = ("optimizer", "loss", "callbacks", "metrics", "fit", "predict")
+
+_positive_or_none = [Interval(Real, 0, None, closed="neither"), None]
+_rate = [Interval(Real, 0, 1, closed="left")]
+_penalty = [Interval(Real, 0, None, closed="left")]
+
+SHARED_CONSTRAINTS = {
+    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    "activation": [StrOptions(set(ACTIVATIONS))],
+    "kernel_initializer": [StrOptions({"auto", *INITIALIZERS})],
+    "batch_normalization": [StrOptions({"before", "after"}), Options(bool, {False})],
+    "dropout": _rate,
+    "input_dropout": _rate,
+    "l1": _penalty,
+    "l2": _penalty,
+    "max_norm": _positive_or_none,
+    "optimizer": [
+        StrOptions(set(OPTIMIZERS)),
+        HasMethods(["apply_gradients", "get_config"]),
+        callable,
+    ],
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "momentum": [Interval(Real, 0, 1, closed="both")],
+    "nesterov": ["boolean"],
+    "weight_decay": [Interval(Real, 0, None, closed="left"), None],
+    "clipnorm": _positive_or_none,
+    "clipvalue": _positive_or_none,
+    "global_clipnorm": _positive_or_none,
+    "epochs": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "callbacks": [list, keras.callbacks.Callback, None],
+    "metrics": [list, None],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+}
+
+_keras_loss = [keras.losses.Loss, callable]
+
+CLASSIFIER_CONSTRAINTS = {
+    **SHARED_CONSTRAINTS,
+    "loss": [StrOptions({"auto"}), *_keras_loss],
+    "class_weight": [dict, StrOptions({"balanced"}), None],
+}
+
+REGRESSOR_CONSTRAINTS = {
+    **SHARED_CONSTRAINTS,
+    "loss": [StrOptions({"auto", *REGRESSION_LOSSES}), *_keras_loss],
+}
+
+
+def normalize_layer_sizes(hidden_layer_sizes):
+    """Return ``hidden_layer_sizes`` as a tuple of positive Python ints.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or array-like of int
+        One size per hidden layer; a single int means one hidden layer.
+
+    Returns
+    -------
+    tuple of int
+
+    Raises
+    ------
+    ValueError
+        If an entry is not a positive integer.
+
+    Examples
+    --------
+    >>> normalize_layer_sizes([64, 32])
+    (64, 32)
+    >>> normalize_layer_sizes(10)
+    (10,)
+    """
+    if isinstance(hidden_layer_sizes, Integral):
+        hidden_layer_sizes = (hidden_layer_sizes,)
+    sizes = tuple(hidden_layer_sizes)
+    for size in sizes:
+        if isinstance(size, bool) or not isinstance(size, Integral) or size < 1:
+            raise ValueError(
+                "hidden_layer_sizes must contain positive integers, one per hidden "
+                f"layer; got {hidden_layer_sizes!r}."
+            )
+    return tuple(int(size) for size in sizes)
+
+
+def validate_cross_parameters(params, constraints):
+    """Check the rules that ``_parameter_constraints`` cannot express.
+
+    Parameters
+    ----------
+    params : dict
+        The estimator's ``get_params(deep=False)``, routed parameters included.
+    constraints : dict
+        The estimator's ``_parameter_constraints``.
+
+    Raises
+    ------
+    ValueError
+        If more than one clipping option is set, or ``hidden_layer_sizes`` has a
+        non-positive entry.
+    TypeError
+        If a parameter is neither a constructor parameter nor routed with one of
+        the known prefixes (``optimizer__``, ``callbacks__``, ...).
+    """
+    normalize_layer_sizes(params["hidden_layer_sizes"])
+    clipping = [name for name in CLIPPING_PARAMETERS if params[name] is not None]
+    if len(clipping) > 1:
+        raise ValueError(
+            "At most one of clipnorm, clipvalue and global_clipnorm may be set; "
+            f"got {', '.join(f'{name}={params[name]!r}' for name in clipping)}."
+        )
+    for name in params:
+        if name not in constraints and name.split("__", 1)[0] not in ROUTING_PREFIXES:
+            raise TypeError(
+                f"Unknown parameter {name!r}: it is not a constructor parameter, and "
+                "routed parameters must start with one of "
+                f"{', '.join(p + '__' for p in ROUTING_PREFIXES)}."
+            )

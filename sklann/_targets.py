@@ -1,0 +1,162 @@
+"""Encode targets for the network and decode its outputs.
+
+A target encoder decides the output layer (its width, activation and default
+loss) from the training target, turns targets into the arrays the training
+engine consumes, and turns the network's outputs back into predictions in the
+caller's label space.
+"""
+
+import numpy as np
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
+
+_SUPPORTED_CLASSIFICATION = ("binary", "multiclass", "multilabel-indicator")
+
+
+class ClassifierTarget:
+    """Label encoding for binary, multiclass and multilabel targets.
+
+    Attributes
+    ----------
+    target_type : str
+        ``"binary"``, ``"multiclass"`` or ``"multilabel-indicator"``.
+    classes : ndarray
+        The sorted labels (for multilabel, the label indices).
+    n_outputs : int
+        Width of the output layer.
+    output_activation : str
+        ``"sigmoid"`` or ``"softmax"``.
+    default_loss : str
+        The cross-entropy that fits the target type.
+
+    Examples
+    --------
+    >>> encoder = ClassifierTarget().fit(np.array(["b", "a", "b"]))
+    >>> encoder.target_type, list(encoder.classes), encoder.n_outputs
+    ('binary', [np.str_('a'), np.str_('b')], 1)
+    >>> encoder.transform(np.array(["a", "b"])).ravel().tolist()
+    [0.0, 1.0]
+    """
+
+    def fit(self, y, classes=None):
+        """Learn the label set from ``y`` (and ``classes`` when given)."""
+        check_classification_targets(y)
+        y_for_type = y if classes is None else np.concatenate([np.ravel(classes), y])
+        target_type = type_of_target(y if y.ndim == 2 else y_for_type)
+        if target_type not in _SUPPORTED_CLASSIFICATION:
+            raise ValueError(
+                "MLPClassifier supports binary, multiclass and multilabel-indicator "
+                f"targets; got a {target_type} target."
+            )
+        self.target_type = target_type
+        if target_type == "multilabel-indicator":
+            self.classes = np.arange(y.shape[1])
+            self.n_outputs, self.output_activation = y.shape[1], "sigmoid"
+            self.default_loss = "binary_crossentropy"
+            return self
+        self.classes = np.unique(y if classes is None else np.asarray(classes))
+        if len(self.classes) < 2:
+            raise ValueError(
+                "The target needs samples of at least 2 classes, but the data "
+                f"contain only one class: {self.classes[0]!r}."
+            )
+        if len(self.classes) == 2:
+            self.target_type = "binary"
+            self.n_outputs, self.output_activation = 1, "sigmoid"
+            self.default_loss = "binary_crossentropy"
+        else:
+            self.target_type = "multiclass"
+            self.n_outputs, self.output_activation = len(self.classes), "softmax"
+            self.default_loss = "sparse_categorical_crossentropy"
+        return self
+
+    def transform(self, y):
+        """Return the training target: 0/1 floats or class indices."""
+        if self.target_type == "multilabel-indicator":
+            if y.ndim != 2 or y.shape[1] != self.n_outputs:
+                raise ValueError(
+                    f"y must be a label indicator matrix with {self.n_outputs} "
+                    f"columns, as at the first fit; got shape {y.shape}."
+                )
+            return np.asarray(y, dtype=np.float32)
+        unknown = np.setdiff1d(y, self.classes)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels not seen at the first fit: {unknown.tolist()}; "
+                f"the known classes are {self.classes.tolist()}."
+            )
+        indices = np.searchsorted(self.classes, y)
+        if self.target_type == "binary":
+            return indices.astype(np.float32).reshape(-1, 1)
+        return indices.astype(np.int32)
+
+    def class_indices(self, y):
+        """Return the index of each label in ``classes`` (for class weights)."""
+        return np.searchsorted(self.classes, y)
+
+    def probabilities(self, outputs):
+        """Turn network outputs into ``predict_proba``'s array."""
+        outputs = np.asarray(outputs, dtype=np.float64)
+        if self.target_type == "binary":
+            positive = outputs[:, :1]
+            return np.hstack([1.0 - positive, positive])
+        return outputs
+
+    def labels(self, outputs):
+        """Turn network outputs into predicted labels."""
+        if self.target_type == "multilabel-indicator":
+            return (np.asarray(outputs) > 0.5).astype(int)
+        return self.classes[np.argmax(self.probabilities(outputs), axis=1)]
+
+
+def classifier_1d_target(y):
+    """Ravel a column-vector classification target, with scikit-learn's warning.
+
+    A 2-D target with more than one column is a multilabel indicator matrix
+    and is returned as it is.
+    """
+    if y.ndim == 2 and y.shape[1] == 1:
+        return column_or_1d(y, warn=True)
+    return y
+
+
+class RegressorTarget:
+    """Shape handling for single- and multi-output regression targets.
+
+    Parameters
+    ----------
+    poisson : bool, default=False
+        Use an exponential output layer, whose predictions stay positive.
+
+    Examples
+    --------
+    >>> encoder = RegressorTarget().fit(np.array([1.0, 2.0]))
+    >>> encoder.n_outputs, encoder.transform(np.array([1.0, 2.0])).shape
+    (1, (2, 1))
+    """
+
+    target_type = "continuous"
+    default_loss = "squared_error"
+
+    def __init__(self, poisson=False):
+        self.output_activation = "exponential" if poisson else "linear"
+
+    def fit(self, y):
+        """Record the number of outputs."""
+        self.n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        return self
+
+    def transform(self, y):
+        """Return ``y`` as a float32 column matrix."""
+        y = np.asarray(y, dtype=np.float32).reshape(len(y), -1)
+        if y.shape[1] != self.n_outputs:
+            raise ValueError(
+                f"y has {y.shape[1]} outputs, but the model was fitted with "
+                f"{self.n_outputs}."
+            )
+        return y
+
+    def predictions(self, outputs):
+        """Return predictions, one-dimensional for a single output."""
+        outputs = np.asarray(outputs, dtype=np.float64)
+        return outputs.ravel() if self.n_outputs == 1 else outputs
