@@ -194,7 +194,8 @@ class BaseMLP(BaseWrapper):
         self.target_encoder_ = target
         network_seed, self._order_seed = self._seeds()
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
-        model = build_network(self._network_spec(X.shape[1], target), seed=network_seed)
+        self._spec = self._network_spec(X.shape[1], target)
+        model = build_network(self._spec, seed=network_seed)
         loss_fn = self._loss_function(target)
         model.compile(optimizer=self._build_optimizer(), loss=loss_fn)
         model.optimizer.build(model.trainable_variables)
@@ -247,6 +248,7 @@ class BaseMLP(BaseWrapper):
                 self.model_,
                 self._loss_function(target),
                 build_metrics(self.metrics, target.target_type, self._routed("metrics")),
+                inference_model=build_network(self._spec, seed=0, dtype="float64"),
             )
         return self._engine
 

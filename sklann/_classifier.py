@@ -133,7 +133,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             Rows sum to 1 for binary and multiclass targets; for multilabel
             targets each column is one label's probability.
         """
-        return self.target_encoder_.probabilities(self._network_outputs(X))
+        outputs = self._network_outputs(X)
+        return self.target_encoder_.probabilities(outputs)
 
     def predict(self, X):
         """Return predicted labels.
@@ -146,4 +147,5 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         -------
         ndarray of shape (n_samples,) or (n_samples, n_labels)
         """
-        return self.target_encoder_.labels(self._network_outputs(X))
+        outputs = self._network_outputs(X)
+        return self.target_encoder_.labels(outputs)

@@ -49,12 +49,17 @@ class TrainingEngine:
         ``(y_true, y_pred) -> loss per sample``.
     metrics : list of keras.metrics.Metric
         Metrics updated during training and reported per epoch.
+    inference_model : keras.Model
+        A float64 twin of ``model`` (same architecture). Predictions copy the
+        trained weights into it and run in float64, so that each row's
+        prediction is the same whatever other rows share its batch.
     """
 
-    def __init__(self, model, loss_fn, metrics=()):
+    def __init__(self, model, loss_fn, metrics, inference_model):
         self.model = model
         self.loss_fn = loss_fn
         self.metrics = list(metrics)
+        self.inference_model = inference_model
         self._epoch_fn = tf.function(self._run_epoch, reduce_retracing=True)
         self._forward_fn = tf.function(self._forward, reduce_retracing=True)
 
@@ -89,7 +94,9 @@ class TrainingEngine:
         return weighted_loss / tf.reduce_sum(weights)
 
     def _forward(self, x):
-        return self.model(x, training=False)
+        for twin, variable in zip(self.inference_model.weights, self.model.weights):
+            twin.assign(tf.cast(variable, twin.dtype))
+        return self.inference_model(x, training=False)
 
     def fit(
         self,
@@ -181,7 +188,8 @@ class TrainingEngine:
     def predict(self, X):
         """Return the network's outputs for ``X`` (dense or CSR) as an ndarray."""
         chunks = [
-            self._forward_fn(tf.constant(chunk)).numpy() for chunk in dense_chunks(X)
+            self._forward_fn(tf.constant(chunk, dtype=tf.float64)).numpy()
+            for chunk in dense_chunks(X)
         ]
         return np.concatenate(chunks) if chunks else np.empty((0,))
 

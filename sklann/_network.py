@@ -114,12 +114,12 @@ def _seeded_initializer(name, seed):
     return initializer
 
 
-def _dropout_layer(rate, activation, seed, name):
+def _dropout_layer(rate, activation, seed, name, dtype):
     layer_class = keras.layers.AlphaDropout if activation == "selu" else keras.layers.Dropout
-    return layer_class(rate, seed=seed, name=name)
+    return layer_class(rate, seed=seed, name=name, dtype=dtype)
 
 
-def _dense(spec, units, activation, seed, name, use_bias=True, initializer=None):
+def _dense(spec, units, activation, seed, name, dtype, use_bias=True, initializer=None):
     regularizer = None
     if spec.l1 or spec.l2:
         regularizer = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
@@ -136,10 +136,11 @@ def _dense(spec, units, activation, seed, name, use_bias=True, initializer=None)
         kernel_regularizer=regularizer,
         kernel_constraint=constraint,
         name=name,
+        dtype=dtype,
     )
 
 
-def _hidden_block(spec, index, units, seeds):
+def _hidden_block(spec, index, units, seeds, dtype):
     """Layers of hidden layer ``index``: Dense, batch norm, activation, dropout."""
     position = spec.batch_normalization
     dense_activation = None if position == "before" else spec.activation
@@ -150,23 +151,29 @@ def _hidden_block(spec, index, units, seeds):
             dense_activation,
             seed=int(seeds.integers(2**31)),
             name=f"hidden_{index}",
+            dtype=dtype,
             use_bias=position != "before",
         )
     ]
     if position:
-        layers.append(keras.layers.BatchNormalization(name=f"batch_norm_{index}"))
-    if position == "before":
-        layers.append(keras.layers.Activation(spec.activation, name=f"activation_{index}"))
-    if spec.dropout > 0:
         layers.append(
-            _dropout_layer(
-                spec.dropout, spec.activation, int(seeds.integers(2**31)), f"dropout_{index}"
+            keras.layers.BatchNormalization(name=f"batch_norm_{index}", dtype=dtype)
+        )
+    if position == "before":
+        layers.append(
+            keras.layers.Activation(
+                spec.activation, name=f"activation_{index}", dtype=dtype
             )
+        )
+    if spec.dropout > 0:
+        seed = int(seeds.integers(2**31))
+        layers.append(
+            _dropout_layer(spec.dropout, spec.activation, seed, f"dropout_{index}", dtype)
         )
     return layers
 
 
-def build_network(spec, seed):
+def build_network(spec, seed, dtype="float32"):
     """Build the uncompiled Keras model that ``spec`` describes.
 
     Parameters
@@ -176,6 +183,10 @@ def build_network(spec, seed):
     seed : int
         Seeds every initializer and dropout layer, so the same seed builds the
         same weights. No global random state is read or changed.
+    dtype : str, default="float32"
+        Variable and compute dtype of every layer. Prediction uses a float64
+        twin of the trained network, so that a row's prediction does not
+        depend on the other rows in the batch.
 
     Returns
     -------
@@ -191,18 +202,16 @@ def build_network(spec, seed):
     ['hidden_1', 'dropout_1', 'output']
     """
     seeds = np.random.default_rng(seed)
-    layers = [keras.Input(shape=(spec.n_features,), name="features")]
+    layers = [keras.Input(shape=(spec.n_features,), name="features", dtype=dtype)]
     if spec.input_dropout > 0:
+        seed = int(seeds.integers(2**31))
         layers.append(
             _dropout_layer(
-                spec.input_dropout,
-                spec.activation,
-                int(seeds.integers(2**31)),
-                "input_dropout",
+                spec.input_dropout, spec.activation, seed, "input_dropout", dtype
             )
         )
     for index, units in enumerate(spec.hidden_layer_sizes, start=1):
-        layers.extend(_hidden_block(spec, index, units, seeds))
+        layers.extend(_hidden_block(spec, index, units, seeds, dtype))
     layers.append(
         _dense(
             spec,
@@ -210,6 +219,7 @@ def build_network(spec, seed):
             spec.output_activation,
             seed=int(seeds.integers(2**31)),
             name="output",
+            dtype=dtype,
             initializer=spec.output_initializer,
         )
     )

@@ -96,4 +96,5 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        return self.target_encoder_.predictions(self._network_outputs(X))
+        outputs = self._network_outputs(X)
+        return self.target_encoder_.predictions(outputs)
