@@ -6,6 +6,7 @@ runs per batch. Keras callbacks are called at epoch boundaries.
 """
 
 import time
+from functools import partial
 
 import keras
 import numpy as np
@@ -60,8 +61,11 @@ class TrainingEngine:
         self.loss_fn = loss_fn
         self.metrics = list(metrics)
         self.inference_model = inference_model
-        self._epoch_fn = tf.function(self._run_epoch, reduce_retracing=True)
-        self._forward_fn = tf.function(self._forward, reduce_retracing=True)
+        # TensorFlow counts traces per code object, so methods traced once per
+        # new model would warn of "frequent retracing". A partial is its own
+        # key: each engine's functions are counted on their own.
+        self._epoch_fn = tf.function(partial(self._run_epoch), reduce_retracing=True)
+        self._forward_fn = tf.function(partial(self._forward), reduce_retracing=True)
 
     def _train_step(self, x, y, weights):
         model = self.model
