@@ -34,7 +34,14 @@ N_ITER = int(os.environ.get("SKLANN_DEMO_N_ITER", "16"))
 
 PREFIX = "mlpclassifier__"
 SHARED_SPACE = {
-    "hidden_layer_sizes": [(64,), (128,), (256,), (128, 64), (256, 128), (128, 128, 64)],
+    "hidden_layer_sizes": [
+        (64,),
+        (128,),
+        (256,),
+        (128, 64),
+        (256, 128),
+        (128, 128, 64),
+    ],
     "dropout": [0.0, 0.1, 0.2, 0.3],
     "l2": loguniform(1e-6, 1e-3),
     "optimizer": ["adam", "nadam", "rmsprop", "sgd"],
@@ -105,7 +112,8 @@ def main():
         print(f"  {name.removeprefix(PREFIX)} = {shown}")
     print(f"Best CV accuracy:       {search.best_score_:.4f}")
     print(f"Held-out test accuracy: {search.score(X_test, y_test):.4f}")
-    print(f"Search wall time:       {wall:.1f} s ({N_ITER} candidates x 3 folds, n_jobs=2)")
+    budget = f"{N_ITER} candidates x 3 folds, n_jobs=2"
+    print(f"Search wall time:       {wall:.1f} s ({budget})")
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
     plot_path = OUTPUT / "search_results.png"

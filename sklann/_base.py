@@ -90,7 +90,9 @@ class BaseMLP(BaseWrapper):
 
     def _validate_params(self):
         super()._validate_params()
-        validate_cross_parameters(self.get_params(deep=False), self._parameter_constraints)
+        validate_cross_parameters(
+            self.get_params(deep=False), self._parameter_constraints
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -168,7 +170,9 @@ class BaseMLP(BaseWrapper):
     def _callbacks(self):
         if self.callbacks is None:
             return []
-        callbacks = unflatten_params(items=self.callbacks, params=self._routed("callbacks"))
+        callbacks = unflatten_params(
+            items=self.callbacks, params=self._routed("callbacks")
+        )
         return callbacks if isinstance(callbacks, list) else [callbacks]
 
     # -- fitting ------------------------------------------------------------------
@@ -239,7 +243,9 @@ class BaseMLP(BaseWrapper):
         self
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, epochs=self.epochs, reset=not self._continues())
+        return self._fit(
+            X, y, sample_weight, epochs=self.epochs, reset=not self._continues()
+        )
 
     def _training_engine(self):
         if getattr(self, "_engine", None) is None:
@@ -247,7 +253,9 @@ class BaseMLP(BaseWrapper):
             self._engine = TrainingEngine(
                 self.model_,
                 self._loss_function(target),
-                build_metrics(self.metrics, target.target_type, self._routed("metrics")),
+                build_metrics(
+                    self.metrics, target.target_type, self._routed("metrics")
+                ),
                 inference_model=build_network(self._spec, seed=0, dtype="float64"),
             )
         return self._engine
@@ -331,4 +339,3 @@ def extend_signature(init, **extra_defaults):
         for name, default in extra_defaults.items()
     ]
     return signature.replace(parameters=parameters[:-1] + extra + parameters[-1:])
-

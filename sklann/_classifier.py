@@ -118,7 +118,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                     f"classes={classes!r} differs from the classes of the first "
                     f"call, {self.classes_.tolist()}."
                 )
-        return self._fit(X, y, sample_weight, epochs=1, reset=first_call, classes=classes)
+        return self._fit(
+            X, y, sample_weight, epochs=1, reset=first_call, classes=classes
+        )
 
     def predict_proba(self, X):
         """Return class probabilities.

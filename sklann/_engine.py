@@ -77,7 +77,7 @@ class TrainingEngine:
             if model.losses:
                 loss += tf.add_n(model.losses)
         gradients = tape.gradient(loss, variables)
-        model.optimizer.apply_gradients(zip(gradients, variables))
+        model.optimizer.apply_gradients(zip(gradients, variables, strict=True))
         for metric in self.metrics:
             metric.update_state(y, outputs, sample_weight=weights)
         return loss
@@ -98,7 +98,9 @@ class TrainingEngine:
         return weighted_loss / tf.reduce_sum(weights)
 
     def _forward(self, x):
-        for twin, variable in zip(self.inference_model.weights, self.model.weights):
+        for twin, variable in zip(
+            self.inference_model.weights, self.model.weights, strict=True
+        ):
             twin.assign(tf.cast(variable, twin.dtype))
         return self.inference_model(x, training=False)
 
@@ -154,8 +156,11 @@ class TrainingEngine:
         n_samples = len(weights)
         batch_size = tf.constant(min(batch_size, n_samples), dtype=tf.int32)
         callback_list = keras.callbacks.CallbackList(
-            list(callbacks), model=self.model, epochs=initial_epoch + epochs,
-            steps=None, verbose=verbose,
+            list(callbacks),
+            model=self.model,
+            epochs=initial_epoch + epochs,
+            steps=None,
+            verbose=verbose,
         )
         logs_per_epoch = {}
         self.model.stop_training = False
@@ -200,4 +205,6 @@ class TrainingEngine:
 
 def _print_epoch(epoch, epochs, logs, started):
     values = " - ".join(f"{key}: {value:.4g}" for key, value in logs.items())
-    print(f"Epoch {epoch + 1}/{epochs} - {values} - {time.perf_counter() - started:.2f}s")
+    print(
+        f"Epoch {epoch + 1}/{epochs} - {values} - {time.perf_counter() - started:.2f}s"
+    )

@@ -49,5 +49,10 @@ def per_sample_loss(loss, routed=None):
     if inspect.isclass(loss) and issubclass(loss, keras.losses.Loss):
         return loss(**{**(routed or {}), "reduction": None})
     if isinstance(loss, keras.losses.Loss):
-        return type(loss).from_config({**loss.get_config(), "reduction": None})
+        # Copy the attributes: Keras copies and pickles losses through
+        # get_config, which leaves out some settings (Huber's delta).
+        copied = object.__new__(type(loss))
+        copied.__dict__.update(vars(loss))
+        copied.reduction = None
+        return copied
     return loss

@@ -106,16 +106,31 @@ class NetworkSpec:
     max_norm: float | None = None
 
 
+INITIALIZER_CLASSES = {
+    "glorot_uniform": keras.initializers.GlorotUniform,
+    "glorot_normal": keras.initializers.GlorotNormal,
+    "he_uniform": keras.initializers.HeUniform,
+    "he_normal": keras.initializers.HeNormal,
+    "lecun_uniform": keras.initializers.LecunUniform,
+    "lecun_normal": keras.initializers.LecunNormal,
+    "orthogonal": keras.initializers.Orthogonal,
+    "random_normal": keras.initializers.RandomNormal,
+    "random_uniform": keras.initializers.RandomUniform,
+}
+
+
 def _seeded_initializer(name, seed):
-    initializer = keras.initializers.get(name)
-    config = initializer.get_config()
-    if "seed" in config:
-        initializer = type(initializer).from_config({**config, "seed": seed})
-    return initializer
+    # Built with its seed at once: an unseeded Keras initializer draws a
+    # default seed from Python's global random module.
+    if name == "zeros":
+        return keras.initializers.Zeros()
+    return INITIALIZER_CLASSES[name](seed=seed)
 
 
 def _dropout_layer(rate, activation, seed, name, dtype):
-    layer_class = keras.layers.AlphaDropout if activation == "selu" else keras.layers.Dropout
+    layer_class = (
+        keras.layers.AlphaDropout if activation == "selu" else keras.layers.Dropout
+    )
     return layer_class(rate, seed=seed, name=name, dtype=dtype)
 
 
@@ -168,7 +183,9 @@ def _hidden_block(spec, index, units, seeds, dtype):
     if spec.dropout > 0:
         seed = int(seeds.integers(2**31))
         layers.append(
-            _dropout_layer(spec.dropout, spec.activation, seed, f"dropout_{index}", dtype)
+            _dropout_layer(
+                spec.dropout, spec.activation, seed, f"dropout_{index}", dtype
+            )
         )
     return layers
 

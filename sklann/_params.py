@@ -10,6 +10,8 @@ from numbers import Integral, Real
 import keras
 
 from ._compat import HasMethods, Interval, Options, StrOptions
+from ._network import INITIALIZER_CLASSES
+from ._optimizers import OPTIMIZER_CLASSES
 
 ACTIVATIONS = (
     "relu",
@@ -24,36 +26,16 @@ ACTIVATIONS = (
     "linear",
 )
 
-INITIALIZERS = (
-    "glorot_uniform",
-    "glorot_normal",
-    "he_uniform",
-    "he_normal",
-    "lecun_uniform",
-    "lecun_normal",
-    "orthogonal",
-    "random_normal",
-    "random_uniform",
-    "zeros",
-)
+INITIALIZERS = (*INITIALIZER_CLASSES, "zeros")
 
-OPTIMIZERS = (
-    "sgd",
-    "adam",
-    "adamw",
-    "nadam",
-    "rmsprop",
-    "adagrad",
-    "adadelta",
-    "adamax",
-)
+OPTIMIZERS = tuple(OPTIMIZER_CLASSES)
 
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
 
 CLIPPING_PARAMETERS = ("clipnorm", "clipvalue", "global_clipnorm")
 
 # Prefixes of the scikeras-style routed parameters, e.g. ``optimizer__beta_1``.
-ROUTING_PREFIXES = ("optimizer", "loss", "callbacks", "metrics", "fit", "predict")
+ROUTING_PREFIXES = ("optimizer", "loss", "callbacks", "metrics")
 
 _positive_or_none = [Interval(Real, 0, None, closed="neither"), None]
 _rate = [Interval(Real, 0, 1, closed="left")]

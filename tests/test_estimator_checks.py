@@ -1,12 +1,17 @@
 """scikit-learn's estimator checks over both estimators."""
 
 import pytest
-from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_param_validation,
+    parametrize_with_checks,
+)
 
 from sklann import MLPClassifier, MLPRegressor
 
 # Small, quick settings that still learn the checks' toy problems.
-CHECK_SETTINGS = dict(hidden_layer_sizes=(16,), learning_rate=0.02, epochs=40, random_state=0)
+CHECK_SETTINGS = dict(
+    hidden_layer_sizes=(16,), learning_rate=0.02, epochs=40, random_state=0
+)
 
 ESTIMATORS = [MLPClassifier(**CHECK_SETTINGS), MLPRegressor(**CHECK_SETTINGS)]
 
@@ -21,7 +26,10 @@ _FLOAT32_WEIGHTING = {
         "float32 training: weights equal repetitions to ~1e-6, the check asks 1e-7"
     ),
 }
-EXPECTED_FAILURES = {"MLPClassifier": _FLOAT32_WEIGHTING, "MLPRegressor": _FLOAT32_WEIGHTING}
+EXPECTED_FAILURES = {
+    "MLPClassifier": _FLOAT32_WEIGHTING,
+    "MLPRegressor": _FLOAT32_WEIGHTING,
+}
 
 
 def expected_failures(estimator):

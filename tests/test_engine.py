@@ -1,0 +1,144 @@
+"""The compiled training engine."""
+
+import keras
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sklann import MLPClassifier, MLPRegressor
+from sklann._engine import TrainingDiverged, epoch_order
+
+RNG = np.random.RandomState(0)
+X = RNG.normal(size=(120, 6)).astype(np.float32)
+Y = (X[:, 0] + X[:, 1] > 0).astype(int)
+
+
+class EpochRecorder(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    def on_train_begin(self, logs=None):
+        self.events.append("train_begin")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.events.append(f"begin_{epoch}")
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.events.append(f"end_{epoch}:{sorted(logs)}")
+
+    def on_train_end(self, logs=None):
+        self.events.append("train_end")
+
+
+def test_callbacks_fire_at_every_epoch_with_logs():
+    recorder = EpochRecorder()
+    MLPClassifier(
+        hidden_layer_sizes=(4,),
+        epochs=2,
+        callbacks=[recorder],
+        metrics=["accuracy"],
+        random_state=0,
+    ).fit(X, Y)
+    keys = "['accuracy', 'learning_rate', 'loss']"
+    assert recorder.events == [
+        "train_begin",
+        "begin_0",
+        f"end_0:{keys}",
+        "begin_1",
+        f"end_1:{keys}",
+        "train_end",
+    ]
+
+
+def test_a_callback_can_stop_training():
+    class StopAfterTwo(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                self.model.stop_training = True
+
+    clf = MLPClassifier(
+        hidden_layer_sizes=(4,), epochs=10, callbacks=[StopAfterTwo()], random_state=0
+    ).fit(X, Y)
+    assert clf.n_iter_ == 2 and len(clf.history_["loss"]) == 2
+
+
+def test_engine_matches_keras_fit_on_the_same_problem():
+    """Same network, optimizer and full-batch steps: same final loss and accuracy."""
+    clf = MLPClassifier(
+        hidden_layer_sizes=(16,),
+        epochs=30,
+        learning_rate=0.01,
+        batch_size=120,
+        shuffle=False,
+        random_state=0,
+    )
+    clf.initialize(X, Y)
+    reference = keras.models.clone_model(clf.model_)
+    reference.set_weights(clf.model_.get_weights())
+    reference.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss="binary_crossentropy",
+        metrics=["binary_accuracy"],
+    )
+    keras_history = reference.fit(
+        X,
+        Y.reshape(-1, 1).astype(np.float32),
+        epochs=30,
+        batch_size=120,
+        shuffle=False,
+        verbose=0,
+    ).history
+    clf.set_params(warm_start=True).fit(X, Y)
+    assert clf.history_["loss"][-1] == pytest.approx(
+        keras_history["loss"][-1], rel=1e-3
+    )
+    keras_accuracy = keras_history["binary_accuracy"][-1]
+    assert clf.score(X, Y) == pytest.approx(keras_accuracy, abs=0.02)
+
+
+def test_training_reduces_the_loss_and_records_the_learning_rate():
+    reg = MLPRegressor(
+        hidden_layer_sizes=(16,),
+        epochs=15,
+        learning_rate=0.01,
+        batch_size=16,
+        random_state=0,
+    ).fit(X, X[:, 0] * 2)
+    assert reg.history_["loss"][-1] < 0.2 * reg.history_["loss"][0]
+    assert reg.history_["learning_rate"] == pytest.approx([0.01] * 15)
+
+
+def test_divergence_raises_a_clear_error():
+    huge = X * 1e18
+    with pytest.raises(
+        TrainingDiverged, match="Training diverged.*lower learning_rate"
+    ):
+        MLPRegressor(
+            hidden_layer_sizes=(8,), epochs=5, learning_rate=10.0, random_state=0
+        ).fit(huge, huge[:, 0] ** 2)
+
+
+def test_divergence_is_a_value_error_for_searches():
+    assert issubclass(TrainingDiverged, ValueError)
+
+
+def test_sparse_training_equals_dense_training():
+    X_sparse = sp.csr_matrix(np.where(np.abs(X) > 0.8, X, 0.0))
+    params = dict(hidden_layer_sizes=(8,), epochs=5, batch_size=32, random_state=0)
+    sparse_fit = MLPClassifier(**params).fit(X_sparse, Y)
+    dense_fit = MLPClassifier(**params).fit(X_sparse.toarray(), Y)
+    np.testing.assert_allclose(
+        sparse_fit.history_["loss"], dense_fit.history_["loss"], rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        sparse_fit.predict_proba(X_sparse),
+        dense_fit.predict_proba(X_sparse.toarray()),
+        rtol=1e-5,
+    )
+
+
+def test_epoch_orders_are_permutations_that_change_each_epoch():
+    first, second = epoch_order(30, True, 7, 0), epoch_order(30, True, 7, 1)
+    assert sorted(first) == list(range(30))
+    assert not np.array_equal(first, second)
