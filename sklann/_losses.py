@@ -41,8 +41,8 @@ def per_sample_loss(loss, routed=None):
     --------
     >>> import numpy as np
     >>> loss = per_sample_loss("squared_error")
-    >>> np.asarray(loss(np.array([[0.0], [1.0]]), np.array([[1.0], [1.0]])))
-    array([1., 0.])
+    >>> np.asarray(loss(np.array([[0.0], [1.0]]), np.array([[1.0], [1.0]]))).tolist()
+    [1.0, 0.0]
     """
     if isinstance(loss, str):
         loss = _LOSS_CLASSES[loss]
