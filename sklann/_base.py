@@ -178,7 +178,7 @@ class BaseMLP(BaseWrapper):
     # -- fitting ------------------------------------------------------------------
 
     def _validate_training_data(self, X, y, reset):
-        X, y = validate_data(
+        return validate_data(
             self,
             X,
             y,
@@ -188,7 +188,6 @@ class BaseMLP(BaseWrapper):
             multi_output=True,
             y_numeric=self._y_numeric,
         )
-        return X, y
 
     def _initialize(self, X, y=None, classes=None):
         """Validate the data, then build and compile a fresh network."""

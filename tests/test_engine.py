@@ -142,3 +142,26 @@ def test_epoch_orders_are_permutations_that_change_each_epoch():
     first, second = epoch_order(30, True, 7, 0), epoch_order(30, True, 7, 1)
     assert sorted(first) == list(range(30))
     assert not np.array_equal(first, second)
+
+
+def test_verbose_prints_one_line_per_epoch(capsys):
+    MLPClassifier(hidden_layer_sizes=(4,), epochs=3, verbose=1, random_state=0).fit(
+        X, Y
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split(" - ")[0] for line in lines] == [
+        "Epoch 1/3",
+        "Epoch 2/3",
+        "Epoch 3/3",
+    ]
+    assert all("loss:" in line and "learning_rate:" in line for line in lines)
+
+
+def test_silent_by_default(capsys):
+    MLPClassifier(hidden_layer_sizes=(4,), epochs=2, random_state=0).fit(X, Y)
+    assert capsys.readouterr().out == ""
+
+
+def test_initialize_builds_an_untrained_model_that_predicts():
+    clf = MLPClassifier(hidden_layer_sizes=(4,), random_state=0).initialize(X, Y)
+    assert clf.n_iter_ == 0 and clf.predict(X).shape == (120,)
