@@ -7,6 +7,7 @@ attributes. Subclasses supply the target encoding.
 """
 
 import inspect
+import weakref
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -19,6 +20,7 @@ from ._metrics import build_metrics
 from ._network import NetworkSpec, build_network, resolve_initializer
 from ._optimizers import build_optimizer
 from ._params import normalize_layer_sizes, validate_cross_parameters
+from ._pool import ENGINES
 from ._scikeras import BaseWrapper, route_params, unflatten_params
 
 AUTO_BATCH_SIZE = 200
@@ -101,14 +103,15 @@ class BaseMLP(BaseWrapper):
         return tags
 
     def __sklearn_is_fitted__(self):
-        return hasattr(self, "model_")
+        return "_model" in vars(self)
 
     def __repr__(self, N_CHAR_MAX=700):
         return super(BaseWrapper, self).__repr__(N_CHAR_MAX=N_CHAR_MAX)
 
     def __getstate__(self):
         state = super().__getstate__()
-        state.pop("_engine", None)
+        for name in ("_engine", "_finalizer"):
+            state.pop(name, None)
         return state
 
     # -- configuration ----------------------------------------------------------
@@ -198,15 +201,102 @@ class BaseMLP(BaseWrapper):
         network_seed, self._order_seed = self._seeds()
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self._spec = self._network_spec(X.shape[1], target)
-        model = build_network(self._spec, seed=network_seed)
-        loss_fn = self._loss_function(target)
-        model.compile(optimizer=self._build_optimizer(), loss=loss_fn)
-        model.optimizer.build(model.trainable_variables)
-        self.model_ = model
+        self._release_engine()
+        key = self._engine_key(target)
+        engine = ENGINES.acquire(key)
+        if engine is None:
+            engine = self._new_engine(build_network(self._spec, seed=network_seed))
+        else:
+            engine.reset(network_seed, self.learning_rate)
+        self._adopt_engine(engine, key)
         self.history_ = {}
         self.n_iter_ = 0
-        self._engine = None
         return X, y
+
+    # -- engines ------------------------------------------------------------------
+
+    @property
+    def model_(self):
+        """The fitted ``keras.Model``.
+
+        Reading it hands the network to the caller, so it is never recycled
+        for another estimator's fit (see :mod:`sklann._pool`).
+        """
+        engine = self._training_engine()
+        engine.exposed = True
+        return engine.model
+
+    def _engine_key(self, target):
+        """What a pooled engine must match to be re-used, or None (never pool).
+
+        Only configurations named by strings and numbers are pooled; Keras
+        objects and functions passed by the user are not compared.
+        """
+        named = [self.optimizer, self.loss, *(self.metrics or [])]
+        if not all(isinstance(value, str) for value in named):
+            return None
+        key = (
+            self._spec,
+            target.target_type,
+            tuple(named),
+            self.momentum,
+            self.nesterov,
+            self.weight_decay,
+            self.clipnorm,
+            self.clipvalue,
+            self.global_clipnorm,
+            tuple(
+                sorted(
+                    (name, value)
+                    for destination in ("optimizer", "loss", "metrics")
+                    for name, value in self._routed(destination).items()
+                )
+            ),
+        )
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
+    def _new_engine(self, model):
+        """An engine around ``model``, compiled with a new optimizer if it has none."""
+        target = self.target_encoder_
+        loss_fn = self._loss_function(target)
+        if getattr(model, "optimizer", None) is None:
+            model.compile(optimizer=self._build_optimizer(), loss=loss_fn)
+        if not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        return TrainingEngine(
+            model,
+            self._spec,
+            loss_fn,
+            build_metrics(self.metrics, target.target_type, self._routed("metrics")),
+        )
+
+    def _adopt_engine(self, engine, key):
+        """Own ``engine``; it goes back to the pool when this estimator is freed."""
+        self._engine = engine
+        self._model = engine.model
+        self._finalizer = weakref.finalize(self, ENGINES.release, key, engine)
+        self._finalizer.atexit = False
+
+    def _release_engine(self):
+        finalizer = vars(self).pop("_finalizer", None)
+        if finalizer is not None:
+            finalizer()
+        vars(self).pop("_engine", None)
+
+    def _training_engine(self):
+        """This estimator's engine; rebuilt around ``_model`` after unpickling.
+
+        A rebuilt engine is never pooled: its optimizer has trained state.
+        """
+        engine = vars(self).get("_engine")
+        if engine is None:
+            engine = self._new_engine(self._model)
+            self._adopt_engine(engine, key=None)
+        return engine
 
     def initialize(self, X, y):
         """Build the network for ``X`` and ``y`` without training it.
@@ -245,19 +335,6 @@ class BaseMLP(BaseWrapper):
         return self._fit(
             X, y, sample_weight, epochs=self.epochs, reset=not self._continues()
         )
-
-    def _training_engine(self):
-        if getattr(self, "_engine", None) is None:
-            target = self.target_encoder_
-            self._engine = TrainingEngine(
-                self.model_,
-                self._loss_function(target),
-                build_metrics(
-                    self.metrics, target.target_type, self._routed("metrics")
-                ),
-                inference_model=build_network(self._spec, seed=0, dtype="float64"),
-            )
-        return self._engine
 
     def _sample_weights(self, X, y, sample_weight):
         weights = _check_sample_weight(

@@ -6,11 +6,20 @@ densified one batch at a time inside the compiled training step, so the full
 dense matrix is never built.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 import tensorflow as tf
 
 PREDICT_CHUNK_ROWS = 4096
+
+
+class SparseRows(NamedTuple):
+    """CSR rows as ragged tensors: each row's column indices and values."""
+
+    columns: tf.RaggedTensor
+    values: tf.RaggedTensor
 
 
 def canonical_csr(X):
@@ -35,36 +44,45 @@ def graph_features(X):
 
     Returns
     -------
-    tf.Tensor or tuple
-        A dense tensor, or ``(columns, values, n_features)`` for sparse input,
-        where ``columns`` and ``values`` are ragged tensors with one row per
-        sample.
+    tf.Tensor or SparseRows
     """
     if not sp.issparse(X):
         return tf.constant(X)
     X = canonical_csr(X)
     row_splits = X.indptr.astype(np.int64)
-    columns = tf.RaggedTensor.from_row_splits(X.indices.astype(np.int64), row_splits)
-    values = tf.RaggedTensor.from_row_splits(X.data, row_splits)
-    return columns, values, X.shape[1]
+    return SparseRows(
+        tf.RaggedTensor.from_row_splits(X.indices.astype(np.int64), row_splits),
+        tf.RaggedTensor.from_row_splits(X.data, row_splits),
+    )
 
 
-def gather_rows(features, indices):
+def features_spec(sparse, n_features):
+    """The ``tf.TypeSpec`` of :func:`graph_features`'s result."""
+    if not sparse:
+        return tf.TensorSpec([None, n_features], tf.float32)
+    return SparseRows(
+        tf.RaggedTensorSpec([None, None], tf.int64, 1, tf.int64),
+        tf.RaggedTensorSpec([None, None], tf.float32, 1, tf.int64),
+    )
+
+
+def gather_rows(features, indices, n_features):
     """Gather the rows ``indices`` of ``features`` as a dense batch (graph code)."""
-    if not isinstance(features, tuple):
+    if not isinstance(features, SparseRows):
         return tf.gather(features, indices)
-    columns, values, n_features = features
-    batch_columns = tf.gather(columns, indices)
-    batch_values = tf.gather(values, indices)
+    batch_columns = tf.gather(features.columns, indices)
+    batch_values = tf.gather(features.values, indices)
     positions = tf.stack(
         [batch_columns.value_rowids(), batch_columns.flat_values], axis=1
     )
-    shape = tf.stack([tf.shape(indices, out_type=tf.int64)[0], n_features])
+    shape = tf.stack(
+        [tf.shape(indices, out_type=tf.int64)[0], tf.constant(n_features, tf.int64)]
+    )
     return tf.scatter_nd(positions, batch_values.flat_values, shape)
 
 
 def dense_chunks(X, chunk_rows=PREDICT_CHUNK_ROWS):
-    """Yield ``X`` in row chunks as dense float32 arrays (sparse densified per chunk).
+    """Yield ``X`` in row chunks as dense arrays (sparse densified per chunk).
 
     Examples
     --------

@@ -1,6 +1,7 @@
 """Resolve the ``metrics`` parameter into fresh Keras metric objects."""
 
 import copy
+import re
 
 import keras
 
@@ -41,13 +42,14 @@ def build_metrics(metrics, target_type, routed=None):
         if metric in ("accuracy", "acc") and target_type in _ACCURACY:
             metric = _ACCURACY[target_type](name="accuracy")
         elif isinstance(metric, str):
-            metric = keras.metrics.get(metric)
-        if isinstance(metric, type) and issubclass(metric, keras.metrics.Metric):
-            metric = metric(**(routed or {}))
+            metric = _named(keras.metrics.get(metric), metric)
+        elif isinstance(metric, type) and issubclass(metric, keras.metrics.Metric):
+            kwargs = {"name": _snake_case(metric.__name__), **(routed or {})}
+            metric = metric(**kwargs)
         elif isinstance(metric, keras.metrics.Metric):
             metric = copy.deepcopy(metric)
         elif callable(metric):
-            metric = keras.metrics.MeanMetricWrapper(metric, name=metric.__name__)
+            metric = _named(metric, metric.__name__)
         else:
             raise TypeError(
                 "metrics must contain metric names, Keras metrics or functions; "
@@ -55,3 +57,20 @@ def build_metrics(metrics, target_type, routed=None):
             )
         resolved.append(metric)
     return resolved
+
+
+def _named(metric, name):
+    """A new metric called ``name``, from a Keras metric instance or function.
+
+    Keras makes unnamed metric names unique per process (``auc_1``, ...);
+    an explicit name keeps ``history_`` keys stable.
+    """
+    if isinstance(metric, keras.metrics.Metric):
+        return type(metric).from_config({**metric.get_config(), "name": name})
+    return keras.metrics.MeanMetricWrapper(metric, name=name)
+
+
+def _snake_case(class_name):
+    """``BinaryAccuracy`` -> ``binary_accuracy``, ``AUC`` -> ``auc``."""
+    boundary = r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
+    return re.sub(boundary, "_", class_name).lower()

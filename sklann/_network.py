@@ -127,14 +127,14 @@ def _seeded_initializer(name, seed):
     return INITIALIZER_CLASSES[name](seed=seed)
 
 
-def _dropout_layer(rate, activation, seed, name, dtype):
+def _dropout_layer(rate, activation, seed, name):
     layer_class = (
         keras.layers.AlphaDropout if activation == "selu" else keras.layers.Dropout
     )
-    return layer_class(rate, seed=seed, name=name, dtype=dtype)
+    return layer_class(rate, seed=seed, name=name)
 
 
-def _dense(spec, units, activation, seed, name, dtype, use_bias=True, initializer=None):
+def _dense(spec, units, activation, seed, name, use_bias=True, initializer=None):
     regularizer = None
     if spec.l1 or spec.l2:
         regularizer = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
@@ -151,11 +151,10 @@ def _dense(spec, units, activation, seed, name, dtype, use_bias=True, initialize
         kernel_regularizer=regularizer,
         kernel_constraint=constraint,
         name=name,
-        dtype=dtype,
     )
 
 
-def _hidden_block(spec, index, units, seeds, dtype):
+def _hidden_block(spec, index, units, seeds):
     """Layers of hidden layer ``index``: Dense, batch norm, activation, dropout."""
     position = spec.batch_normalization
     dense_activation = None if position == "before" else spec.activation
@@ -164,33 +163,49 @@ def _hidden_block(spec, index, units, seeds, dtype):
             spec,
             units,
             dense_activation,
-            seed=int(seeds.integers(2**31)),
+            seed=seeds[f"hidden_{index}"],
             name=f"hidden_{index}",
-            dtype=dtype,
             use_bias=position != "before",
         )
     ]
     if position:
-        layers.append(
-            keras.layers.BatchNormalization(name=f"batch_norm_{index}", dtype=dtype)
-        )
+        layers.append(keras.layers.BatchNormalization(name=f"batch_norm_{index}"))
     if position == "before":
         layers.append(
-            keras.layers.Activation(
-                spec.activation, name=f"activation_{index}", dtype=dtype
-            )
+            keras.layers.Activation(spec.activation, name=f"activation_{index}")
         )
     if spec.dropout > 0:
-        seed = int(seeds.integers(2**31))
-        layers.append(
-            _dropout_layer(
-                spec.dropout, spec.activation, seed, f"dropout_{index}", dtype
-            )
-        )
+        name = f"dropout_{index}"
+        layers.append(_dropout_layer(spec.dropout, spec.activation, seeds[name], name))
     return layers
 
 
-def build_network(spec, seed, dtype="float32"):
+def layer_seeds(spec, seed):
+    """One seed per seeded layer (kernels and dropout), drawn from ``seed``.
+
+    Building and re-initialising a network draw from this same stream, so a
+    re-initialised network equals a newly built one.
+
+    Examples
+    --------
+    >>> spec = NetworkSpec(n_features=4, n_outputs=1, output_activation="sigmoid",
+    ...                    hidden_layer_sizes=(8,), activation="relu",
+    ...                    kernel_initializer="he_normal",
+    ...                    output_initializer="glorot_uniform", dropout=0.2)
+    >>> sorted(layer_seeds(spec, 0))
+    ['dropout_1', 'hidden_1', 'output']
+    """
+    names = ["input_dropout"] if spec.input_dropout > 0 else []
+    for index in range(1, len(spec.hidden_layer_sizes) + 1):
+        names.append(f"hidden_{index}")
+        if spec.dropout > 0:
+            names.append(f"dropout_{index}")
+    names.append("output")
+    draws = np.random.default_rng(seed).integers(2**31, size=len(names))
+    return dict(zip(names, (int(draw) for draw in draws), strict=True))
+
+
+def build_network(spec, seed):
     """Build the uncompiled Keras model that ``spec`` describes.
 
     Parameters
@@ -200,10 +215,6 @@ def build_network(spec, seed, dtype="float32"):
     seed : int
         Seeds every initializer and dropout layer, so the same seed builds the
         same weights. No global random state is read or changed.
-    dtype : str, default="float32"
-        Variable and compute dtype of every layer. Prediction uses a float64
-        twin of the trained network, so that a row's prediction does not
-        depend on the other rows in the batch.
 
     Returns
     -------
@@ -218,26 +229,72 @@ def build_network(spec, seed, dtype="float32"):
     >>> [layer.name for layer in build_network(spec, seed=0).layers]
     ['hidden_1', 'dropout_1', 'output']
     """
-    seeds = np.random.default_rng(seed)
-    layers = [keras.Input(shape=(spec.n_features,), name="features", dtype=dtype)]
+    seeds = layer_seeds(spec, seed)
+    layers = [keras.Input(shape=(spec.n_features,), name="features")]
     if spec.input_dropout > 0:
-        seed = int(seeds.integers(2**31))
         layers.append(
             _dropout_layer(
-                spec.input_dropout, spec.activation, seed, "input_dropout", dtype
+                spec.input_dropout,
+                spec.activation,
+                seeds["input_dropout"],
+                "input_dropout",
             )
         )
     for index, units in enumerate(spec.hidden_layer_sizes, start=1):
-        layers.extend(_hidden_block(spec, index, units, seeds, dtype))
+        layers.extend(_hidden_block(spec, index, units, seeds))
     layers.append(
         _dense(
             spec,
             spec.n_outputs,
             spec.output_activation,
-            seed=int(seeds.integers(2**31)),
+            seed=seeds["output"],
             name="output",
-            dtype=dtype,
             initializer=spec.output_initializer,
         )
     )
     return keras.Sequential(layers, name="mlp")
+
+
+def reinitialize_network(model, spec, seed):
+    """Give a built network the fresh state that ``build_network(spec, seed)`` has.
+
+    Kernels are redrawn from the seeded initializers, biases and batch-norm
+    statistics reset, and dropout seed generators reseeded, all by assigning
+    to the existing variables. Re-using a built (and traced) network this way
+    is much cheaper than building a new one.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A network built by :func:`build_network` from ``spec``.
+    spec : NetworkSpec
+    seed : int
+    """
+    seeds = layer_seeds(spec, seed)
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            initializer = _seeded_initializer(
+                _initializer_name(layer.kernel_initializer), seeds[layer.name]
+            )
+            layer.kernel.assign(initializer(layer.kernel.shape, layer.kernel.dtype))
+            if layer.use_bias:
+                layer.bias.assign(keras.ops.zeros_like(layer.bias))
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            for variable, value in (
+                (layer.gamma, 1.0),
+                (layer.beta, 0.0),
+                (layer.moving_mean, 0.0),
+                (layer.moving_variance, 1.0),
+            ):
+                variable.assign(keras.ops.full_like(variable, value))
+        elif hasattr(layer, "seed_generator"):
+            state = layer.seed_generator.state
+            state.assign(keras.ops.cast([seeds[layer.name], 0], state.dtype))
+
+
+_INITIALIZER_NAMES = {cls: name for name, cls in INITIALIZER_CLASSES.items()}
+
+
+def _initializer_name(initializer):
+    """The sklann name of a Keras initializer instance (``"zeros"`` included)."""
+    return _INITIALIZER_NAMES.get(type(initializer), "zeros")

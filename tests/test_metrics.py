@@ -34,3 +34,9 @@ def test_classes_take_routed_arguments():
 def test_bad_metric_is_a_type_error():
     with pytest.raises(TypeError, match="metrics must contain"):
         build_metrics([3], "binary")
+
+
+def test_names_stay_stable_across_fits():
+    for _ in range(2):
+        names = [m.name for m in build_metrics(["auc", keras.metrics.AUC], "binary")]
+        assert names == ["auc", "auc"]

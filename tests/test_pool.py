@@ -1,0 +1,112 @@
+"""Engines are re-used across fits of the same configuration, safely."""
+
+import gc
+
+import numpy as np
+import pytest
+
+from sklann import MLPClassifier, MLPRegressor
+from sklann._pool import ENGINES
+
+RNG = np.random.RandomState(0)
+X = RNG.normal(size=(80, 4)).astype(np.float32)
+Y = (X[:, 0] > 0).astype(int)
+PARAMS = dict(
+    hidden_layer_sizes=(6,),
+    dropout=0.1,
+    batch_normalization="after",
+    epochs=3,
+    batch_size=16,
+)
+
+
+@pytest.fixture(autouse=True)
+def empty_pool():
+    ENGINES.clear()
+    yield
+    ENGINES.clear()
+
+
+def fit_and_drop(**params):
+    """Fit, keep the predictions, and free the estimator (engine to the pool)."""
+    clf = MLPClassifier(**params).fit(X, Y)
+    engine, proba = clf._engine, clf.predict_proba(X)
+    del clf
+    gc.collect()
+    return engine, proba
+
+
+def test_freed_engine_is_reused_and_gives_the_same_model_as_a_new_one():
+    fresh_engine, fresh = fit_and_drop(**PARAMS, random_state=5)
+    assert len(ENGINES) == 1
+    other_engine, _ = fit_and_drop(**PARAMS, random_state=6)
+    assert other_engine is fresh_engine  # same configuration: re-used
+    again_engine, again = fit_and_drop(**PARAMS, random_state=5)
+    assert again_engine is fresh_engine
+    np.testing.assert_array_equal(again, fresh)
+
+
+def test_learning_rate_is_not_part_of_the_configuration():
+    first, _ = fit_and_drop(**PARAMS, learning_rate=0.1, random_state=0)
+    second, _ = fit_and_drop(**PARAMS, learning_rate=0.001, random_state=0)
+    assert second is first
+    assert float(first.model.optimizer.learning_rate) == pytest.approx(0.001)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"hidden_layer_sizes": (7,)},
+        {"optimizer": "sgd"},
+        {"clipnorm": 1.0},
+        {"activation": "tanh"},
+        {"kernel_initializer": "orthogonal"},
+    ],
+)
+def test_a_different_configuration_builds_its_own_engine(change):
+    first, _ = fit_and_drop(**PARAMS, random_state=0)
+    second, _ = fit_and_drop(**{**PARAMS, **change}, random_state=0)
+    assert second is not first
+
+
+def test_a_model_handed_to_the_user_is_never_reused():
+    clf = MLPClassifier(**PARAMS, random_state=0).fit(X, Y)
+    model = clf.model_
+    del clf
+    gc.collect()
+    assert len(ENGINES) == 0
+    weights = [w.copy() for w in model.get_weights()]
+    MLPClassifier(**PARAMS, random_state=1).fit(X, Y)
+    for before, after in zip(weights, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_refit_releases_the_previous_engine():
+    clf = MLPClassifier(**PARAMS, random_state=0).fit(X, Y)
+    first = clf._engine
+    clf.fit(X, Y)  # the old engine goes back, and is taken again
+    assert clf._engine is first and len(ENGINES) == 0
+
+
+def test_user_objects_are_not_pooled():
+    import keras
+
+    fit_and_drop(**PARAMS, optimizer=keras.optimizers.Adam(), random_state=0)
+    assert len(ENGINES) == 0
+
+
+def test_pool_is_bounded():
+    for units in range(1, 12):
+        fit_and_drop(**{**PARAMS, "hidden_layer_sizes": (units,)}, random_state=0)
+    assert len(ENGINES) == ENGINES.max_idle
+
+
+def test_regressor_engines_are_reused_too():
+    reg = MLPRegressor(hidden_layer_sizes=(3,), epochs=2, random_state=0).fit(
+        X, X[:, 0]
+    )
+    engine = reg._engine
+    del reg
+    gc.collect()
+    again = MLPRegressor(hidden_layer_sizes=(3,), epochs=2, random_state=0)
+    assert again.fit(X, X[:, 0])._engine is engine
