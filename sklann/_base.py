@@ -391,7 +391,8 @@ class BaseMLP(BaseWrapper):
 
     def _network_outputs(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float32)
+        # float64: prediction runs in NumPy float64 (sklann._inference)
+        X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float64)
         return self._training_engine().predict(X)
 
 

@@ -1,0 +1,90 @@
+"""The three estimators under comparison, configured to train the same network.
+
+Each factory takes the hidden layer sizes, epochs, learning rate and L2 and
+returns an unfitted estimator: one hidden ReLU stack, Adam, batch 200, no
+early stopping and no convergence stop, so that every library runs exactly
+the same number of epochs.
+"""
+
+import keras
+from scikeras.wrappers import KerasClassifier, KerasRegressor
+from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
+from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
+
+from sklann import MLPClassifier, MLPRegressor
+
+BATCH = 200
+
+
+def sklann_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
+    cls = MLPClassifier if task == "classification" else MLPRegressor
+    return cls(
+        hidden_layer_sizes=hidden,
+        epochs=epochs,
+        learning_rate=lr,
+        l2=l2,
+        batch_size=BATCH,
+        random_state=seed,
+    )
+
+
+def sklearn_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
+    cls = SklearnMLPClassifier if task == "classification" else SklearnMLPRegressor
+    # alpha is sklearn's L2 (0.5 * alpha * ||w||^2 / n); tol=0 and a patience
+    # above the epoch count make it run every epoch, as the others do.
+    return cls(
+        hidden_layer_sizes=hidden,
+        max_iter=epochs,
+        learning_rate_init=lr,
+        alpha=l2,
+        batch_size=BATCH,
+        tol=0.0,
+        n_iter_no_change=epochs + 1,
+        random_state=seed,
+    )
+
+
+def _build(meta, hidden, l2, task):
+    n_features = meta["n_features_in_"]
+    layers = [keras.Input((n_features,))]
+    regularizer = keras.regularizers.L2(l2) if l2 else None
+    for units in hidden:
+        layers.append(
+            keras.layers.Dense(
+                units,
+                activation="relu",
+                kernel_initializer="he_normal",
+                kernel_regularizer=regularizer,
+            )
+        )
+    if task == "classification":
+        n_classes = meta["n_classes_"]
+        layers.append(keras.layers.Dense(n_classes, activation="softmax"))
+    else:
+        layers.append(keras.layers.Dense(meta["n_outputs_"]))
+    return keras.Sequential(layers)
+
+
+def scikeras_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
+    common = dict(
+        model=_build,
+        model__hidden=hidden,
+        model__l2=l2,
+        model__task=task,
+        optimizer="adam",
+        optimizer__learning_rate=lr,
+        epochs=epochs,
+        batch_size=BATCH,
+        verbose=0,
+        random_state=seed,
+    )
+    if task == "classification":
+        return KerasClassifier(loss="sparse_categorical_crossentropy", **common)
+    return KerasRegressor(loss="mse", **common)
+
+
+COMPETITORS = {
+    "sklann": sklann_model,
+    "scikit-learn": sklearn_model,
+    "scikeras": scikeras_model,
+}
