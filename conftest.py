@@ -1,10 +1,9 @@
-"""Test settings: quiet TensorFlow logs and one TensorFlow thread per process.
+"""Test settings: quiet TensorFlow's C++ logs.
 
-pytest-xdist runs one worker per core; one thread each avoids oversubscribing
-the cores (see sklann._threads).
+sklann itself caps TensorFlow at one thread per process (sklann._threads), so
+pytest-xdist's one worker per core does not oversubscribe the cores.
 """
 
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("SKLANN_NUM_THREADS", "1")

@@ -12,8 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-# One TensorFlow thread per search worker (sklann reads this at import).
-os.environ.setdefault("SKLANN_NUM_THREADS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import matplotlib  # noqa: E402

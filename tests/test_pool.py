@@ -110,3 +110,17 @@ def test_regressor_engines_are_reused_too():
     gc.collect()
     again = MLPRegressor(hidden_layer_sizes=(3,), epochs=2, random_state=0)
     assert again.fit(X, X[:, 0])._engine is engine
+
+
+def test_repeated_fits_do_not_accumulate_engines_or_models():
+    from sklann._engine import TrainingEngine
+
+    def live_engines():
+        gc.collect()
+        return sum(isinstance(obj, TrainingEngine) for obj in gc.get_objects())
+
+    fit_and_drop(**PARAMS, random_state=0)
+    baseline = live_engines()
+    for seed in range(10):
+        fit_and_drop(**PARAMS, random_state=seed)
+    assert live_engines() == baseline == 1

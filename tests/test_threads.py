@@ -31,12 +31,14 @@ def threads_in_fresh_process(**variables):
 
 
 @pytest.mark.slow
-def test_budget_from_joblib_worker_variable_and_override():
+def test_thread_policy_in_fresh_processes():
+    # one intra-op and one inter-op thread by default
+    assert threads_in_fresh_process() == (1, 1)
     # joblib's process workers set OMP_NUM_THREADS; SKLANN_NUM_THREADS wins
-    assert threads_in_fresh_process(OMP_NUM_THREADS="1") == (1, 1)
+    assert threads_in_fresh_process(OMP_NUM_THREADS="2") == (2, 1)
     assert threads_in_fresh_process(OMP_NUM_THREADS="1", SKLANN_NUM_THREADS="2") == (
         2,
-        2,
+        1,
     )
-    # with no budget TensorFlow keeps its defaults (0 means "TensorFlow decides")
-    assert threads_in_fresh_process() == (0, 0)
+    # SKLANN_NUM_THREADS=0 leaves TensorFlow's defaults (0 means "it decides")
+    assert threads_in_fresh_process(SKLANN_NUM_THREADS="0") == (0, 0)
