@@ -3,7 +3,10 @@
 Each factory takes the hidden layer sizes, epochs, learning rate and L2 and
 returns an unfitted estimator: one hidden ReLU stack, Adam, batch 200, no
 early stopping and no convergence stop, so that every library runs exactly
-the same number of epochs.
+the same number of epochs. All start from Glorot-uniform kernels, as
+scikit-learn's MLP does (sklann's default for ReLU is He-normal: with it the
+45k-row workload scored 0.79 instead of 0.81, an initializer difference, not
+an engine one).
 """
 
 import keras
