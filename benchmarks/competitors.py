@@ -27,6 +27,7 @@ def sklann_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
         learning_rate=lr,
         l2=l2,
         batch_size=BATCH,
+        kernel_initializer="glorot_uniform",
         random_state=seed,
     )
 
@@ -56,7 +57,7 @@ def _build(meta, hidden, l2, task):
             keras.layers.Dense(
                 units,
                 activation="relu",
-                kernel_initializer="he_normal",
+                kernel_initializer="glorot_uniform",
                 kernel_regularizer=regularizer,
             )
         )
