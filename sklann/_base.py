@@ -366,7 +366,7 @@ class BaseMLP(BaseWrapper):
             targets,
             weights,
             epochs=epochs,
-            batch_size=self._batch_size(X.shape[0]),
+            batch_size=self._batch_size(),
             shuffle=self.shuffle,
             seed=self._order_seed,
             initial_epoch=self.n_iter_,
@@ -378,10 +378,9 @@ class BaseMLP(BaseWrapper):
         self.n_iter_ = len(self.history_["loss"])
         return self
 
-    def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(AUTO_BATCH_SIZE, n_samples)
-        return min(self.batch_size, n_samples)
+    def _batch_size(self):
+        """The minibatch size; the engine caps it at the number of samples."""
+        return AUTO_BATCH_SIZE if self.batch_size == "auto" else self.batch_size
 
     def _continues(self):
         """Whether ``fit`` continues from the fitted weights (``warm_start``)."""

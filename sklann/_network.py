@@ -273,9 +273,12 @@ def reinitialize_network(model, spec, seed):
     seeds = layer_seeds(spec, seed)
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
-            initializer = _seeded_initializer(
-                _initializer_name(layer.kernel_initializer), seeds[layer.name]
+            name = (
+                spec.output_initializer
+                if layer.name == "output"
+                else spec.kernel_initializer
             )
+            initializer = _seeded_initializer(name, seeds[layer.name])
             layer.kernel.assign(initializer(layer.kernel.shape, layer.kernel.dtype))
             if layer.use_bias:
                 layer.bias.assign(keras.ops.zeros_like(layer.bias))
@@ -290,11 +293,3 @@ def reinitialize_network(model, spec, seed):
         elif hasattr(layer, "seed_generator"):
             state = layer.seed_generator.state
             state.assign(keras.ops.cast([seeds[layer.name], 0], state.dtype))
-
-
-_INITIALIZER_NAMES = {cls: name for name, cls in INITIALIZER_CLASSES.items()}
-
-
-def _initializer_name(initializer):
-    """The sklann name of a Keras initializer instance (``"zeros"`` included)."""
-    return _INITIALIZER_NAMES.get(type(initializer), "zeros")
