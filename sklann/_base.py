@@ -6,24 +6,34 @@ Data flows one way: parameters → validated configuration
 attributes. Subclasses supply the target encoding.
 """
 
+import copy
 import inspect
+import math
+import warnings
 import weakref
 
+import keras
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import _check_sample_weight, _fit_context
-from ._engine import TrainingEngine
+from ._engine import PlateauMonitor, StopMonitor, StopRules, TrainingEngine
 from ._losses import per_sample_loss
 from ._metrics import build_metrics
 from ._network import NetworkSpec, build_network, resolve_initializer
-from ._optimizers import build_optimizer
+from ._optimizers import base_learning_rate, build_optimizer
 from ._params import normalize_layer_sizes, validate_cross_parameters
 from ._pool import ENGINES
 from ._scikeras import BaseWrapper, route_params, unflatten_params
+from ._schedules import RateSchedule
 
 AUTO_BATCH_SIZE = 200
+
+# early_stopping="auto" turns early stopping on above this many samples.
+AUTO_EARLY_STOPPING_SAMPLES = 10_000
 
 
 class BaseMLP(BaseWrapper):
@@ -49,12 +59,21 @@ class BaseMLP(BaseWrapper):
         clipnorm=None,
         clipvalue=None,
         global_clipnorm=None,
+        lr_schedule="constant",
+        lr_decay_rate=0.1,
+        lr_decay_epochs=10,
+        lr_warmup_epochs=0,
         loss="auto",
         epochs=200,
         batch_size="auto",
+        early_stopping="auto",
+        validation_split=0.1,
+        patience=10,
+        tol=1e-4,
         shuffle=True,
         callbacks=None,
         metrics=None,
+        precision="float32",
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -77,12 +96,21 @@ class BaseMLP(BaseWrapper):
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.global_clipnorm = global_clipnorm
+        self.lr_schedule = lr_schedule
+        self.lr_decay_rate = lr_decay_rate
+        self.lr_decay_epochs = lr_decay_epochs
+        self.lr_warmup_epochs = lr_warmup_epochs
         self.loss = loss
         self.epochs = epochs
         self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.validation_split = validation_split
+        self.patience = patience
+        self.tol = tol
         self.shuffle = shuffle
         self.callbacks = callbacks
         self.metrics = metrics
+        self.precision = precision
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -122,7 +150,7 @@ class BaseMLP(BaseWrapper):
         )
 
     def _seeds(self):
-        """Two seeds (network, epoch order) from ``random_state``.
+        """Three seeds (network, epoch order, validation split) from ``random_state``.
 
         A ``RandomState`` instance is copied first, so the caller's object is
         not advanced and the same instance gives the same fit.
@@ -131,7 +159,7 @@ class BaseMLP(BaseWrapper):
         if isinstance(random_state, np.random.RandomState):
             random_state = _copy_random_state(random_state)
         rng = check_random_state(random_state)
-        return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=2)]
+        return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=3)]
 
     def _network_spec(self, n_features, target):
         activation = self.activation
@@ -151,6 +179,7 @@ class BaseMLP(BaseWrapper):
             l1=self.l1,
             l2=self.l2,
             max_norm=self.max_norm,
+            precision=self.precision,
         )
 
     def _build_optimizer(self):
@@ -171,12 +200,39 @@ class BaseMLP(BaseWrapper):
         return per_sample_loss(loss, routed=self._routed("loss"))
 
     def _callbacks(self):
+        """Fresh copies of the callbacks for one fit; the user's stay untouched."""
         if self.callbacks is None:
             return []
         callbacks = unflatten_params(
-            items=self.callbacks, params=self._routed("callbacks")
+            items=copy.deepcopy(self.callbacks), params=self._routed("callbacks")
         )
         return callbacks if isinstance(callbacks, list) else [callbacks]
+
+    def _rate_schedule(self, engine):
+        return RateSchedule(
+            self.lr_schedule,
+            learning_rate=base_learning_rate(self.optimizer, self.learning_rate),
+            decay_rate=self.lr_decay_rate,
+            decay_epochs=self.lr_decay_epochs,
+            warmup_epochs=self.lr_warmup_epochs,
+            total_epochs=self.epochs,
+            momentum=engine.base_momentum,
+        )
+
+    def _stop_rules(self, incremental):
+        """The stopping rules of one call (``partial_fit`` never stops)."""
+        plateau = self.lr_schedule == "plateau"
+        return StopRules(
+            tol=self.tol,
+            patience=0 if incremental or self.patience is None else self.patience,
+            plateau_patience=max(1, round(self.lr_decay_epochs)) if plateau else 0,
+            plateau_factor=self.lr_decay_rate,
+        )
+
+    def _uses_early_stopping(self, n_samples):
+        if self.early_stopping == "auto":
+            return n_samples > AUTO_EARLY_STOPPING_SAMPLES
+        return self.early_stopping
 
     # -- fitting ------------------------------------------------------------------
 
@@ -198,7 +254,7 @@ class BaseMLP(BaseWrapper):
         y = self._prepare_target(y)
         target = self._target_encoder(y, classes)
         self.target_encoder_ = target
-        network_seed, self._order_seed = self._seeds()
+        network_seed, self._order_seed, self._split_seed = self._seeds()
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self._spec = self._network_spec(X.shape[1], target)
         self._release_engine()
@@ -207,10 +263,12 @@ class BaseMLP(BaseWrapper):
         if engine is None:
             engine = self._new_engine(build_network(self._spec, seed=network_seed))
         else:
-            engine.reset(network_seed, self.learning_rate)
+            engine.reset(network_seed)
         self._adopt_engine(engine, key)
         self.history_ = {}
         self.n_iter_ = 0
+        self._plateau = PlateauMonitor()
+        self._stop = StopMonitor()
         return X, y
 
     # -- engines ------------------------------------------------------------------
@@ -264,7 +322,10 @@ class BaseMLP(BaseWrapper):
         target = self.target_encoder_
         loss_fn = self._loss_function(target)
         if getattr(model, "optimizer", None) is None:
-            model.compile(optimizer=self._build_optimizer(), loss=loss_fn)
+            optimizer = self._build_optimizer()
+            if self._spec.precision == "mixed_float16":
+                optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+            model.compile(optimizer=optimizer, loss=loss_fn)
         if not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
         return TrainingEngine(
@@ -332,9 +393,7 @@ class BaseMLP(BaseWrapper):
         self
             The fitted estimator.
         """
-        return self._fit(
-            X, y, sample_weight, epochs=self.epochs, reset=not self._continues()
-        )
+        return self._fit(X, y, sample_weight, reset=not self._continues())
 
     def _sample_weights(self, X, y, sample_weight):
         weights = _check_sample_weight(
@@ -345,7 +404,12 @@ class BaseMLP(BaseWrapper):
     def _class_weights(self, y):
         return np.ones(len(y), dtype=np.float32)
 
-    def _fit(self, X, y, sample_weight, *, epochs, reset, classes=None):
+    def _fit(self, X, y, sample_weight, *, reset, incremental=False, classes=None):
+        """Validate, then train: ``epochs`` epochs, or one if ``incremental``.
+
+        ``incremental`` (``partial_fit``) holds out no validation data and
+        never stops early.
+        """
         if reset:
             X, y = self._initialize(X, y, classes)
         else:
@@ -361,22 +425,90 @@ class BaseMLP(BaseWrapper):
         keep = weights > 0
         if not keep.all():
             X, targets, weights = X[keep], targets[keep], weights[keep]
-        logs = self._training_engine().fit(
+        validation = None
+        if not incremental and self._uses_early_stopping(len(weights)):
+            (X, targets, weights), validation = self._validation_split(
+                X, targets, weights
+            )
+        self._train(X, targets, weights, validation, incremental)
+        return self
+
+    def _validation_split(self, X, targets, weights):
+        """Hold out ``validation_split`` of the rows: shuffled, stratified if possible.
+
+        Never the last rows (Keras's ``validation_split``), which would leak
+        any ordering of the data into the validation set.
+        """
+        strata = self._validation_strata(targets)
+        splitter = (ShuffleSplit if strata is None else StratifiedShuffleSplit)(
+            n_splits=1, test_size=self.validation_split, random_state=self._split_seed
+        )
+        try:
+            train, held_out = next(splitter.split(X, strata))
+        except ValueError as error:
+            stratified = "" if strata is None else ", stratified by class,"
+            raise ValueError(
+                f"early_stopping could not hold out validation_split="
+                f"{self.validation_split} of the {len(weights)} samples"
+                f"{stratified} ({error}). Use more data, a larger "
+                "validation_split, or early_stopping=False."
+            ) from None
+        return (
+            (X[train], targets[train], weights[train]),
+            (X[held_out], targets[held_out], weights[held_out]),
+        )
+
+    def _validation_strata(self, targets):
+        """Labels to stratify the validation split by; None for no strata."""
+        return None
+
+    def _train(self, X, targets, weights, validation, incremental):
+        engine = self._training_engine()
+        schedule = self._rate_schedule(engine)
+        if not incremental:
+            self._stop = StopMonitor()
+        epochs = 1 if incremental else self.epochs
+        history = self.history_
+        self.callbacks_ = self._callbacks()
+        result = engine.fit(
             X,
             targets,
             weights,
+            schedule=schedule,
             epochs=epochs,
             batch_size=self._batch_size(),
             shuffle=self.shuffle,
             seed=self._order_seed,
+            validation=validation,
+            rules=self._stop_rules(incremental),
+            stop=self._stop,
+            plateau=self._plateau,
             initial_epoch=self.n_iter_,
-            callbacks=self._callbacks(),
+            previous_rate=history["learning_rate"][-1] if history else None,
+            callbacks=self.callbacks_,
             verbose=self.verbose,
         )
-        for key, values in logs.items():
-            self.history_.setdefault(key, []).extend(values)
-        self.n_iter_ = len(self.history_["loss"])
-        return self
+        self._stop, self._plateau = result.stop, result.plateau
+        for key, values in result.logs.items():
+            history.setdefault(key, []).extend(values)
+        self.n_iter_ = len(history["loss"])
+        self.best_epoch_ = int(result.stop.best_epoch)
+        if validation is not None:
+            engine.restore_best_weights()
+        ran_out = len(result.logs["loss"]) == epochs and not result.stopped
+        if not incremental and self.patience is not None and ran_out:
+            self._warn_not_converged(validation is not None)
+
+    def _warn_not_converged(self, early_stopping):
+        monitored = "validation loss" if early_stopping else "training loss"
+        warnings.warn(
+            f"Training ran all epochs={self.epochs} without converging: the "
+            f"{monitored} still improved by more than tol={self.tol} within "
+            f"the last patience={self.patience} epochs. Raise epochs, or set "
+            "patience=None to train every epoch without this check.",
+            ConvergenceWarning,
+            stacklevel=6,  # the caller of fit
+        )
 
     def _batch_size(self):
         """The minibatch size; the engine caps it at the number of samples."""

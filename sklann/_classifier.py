@@ -80,6 +80,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.n_classes_ = len(target.classes)
         return target
 
+    def _validation_strata(self, targets):
+        # Class indices; a multilabel target (2-D) is split without strata.
+        return targets if targets.ndim == 1 else None
+
     def _class_weights(self, y):
         if self.class_weight is None:
             return super()._class_weights(y)
@@ -119,7 +123,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                     f"call, {self.classes_.tolist()}."
                 )
         return self._fit(
-            X, y, sample_weight, epochs=1, reset=first_call, classes=classes
+            X, y, sample_weight, reset=first_call, incremental=True, classes=classes
         )
 
     def predict_proba(self, X):

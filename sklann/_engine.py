@@ -1,10 +1,13 @@
 """The training engine: epochs and predictions as compiled TensorFlow work.
 
 One ``tf.function`` runs whole epochs in the graph: the epoch's shuffled
-order (stateless, from the seed and the epoch number), then a loop over the
-minibatches (gather, forward, loss, gradients, optimizer step). With no
-callbacks, metrics or progress lines to serve, all the epochs of a fit run in
-a single call; otherwise one call per epoch, with callbacks in between.
+order (stateless, from the seed and the epoch number), the minibatch loop
+(gather, forward, loss, gradients, optimizer step, with the learning rate and
+momentum of each step read from the schedule's table), the validation loss,
+the metrics, and the stopping rules (early stopping or convergence, the
+plateau schedule, a non-finite loss). With no callbacks or progress lines to
+serve, all the epochs of a fit run in a single call; otherwise one call per
+epoch, with callbacks in between.
 
 An engine is built for one network and re-used across fits of the same
 configuration (see :mod:`sklann._pool`): :meth:`TrainingEngine.reset` gives
@@ -14,6 +17,7 @@ compiled functions are traced once.
 
 import time
 from functools import partial
+from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -22,10 +26,69 @@ import tensorflow as tf
 from ._data import dense_chunks, features_spec, gather_rows, graph_features
 from ._inference import forward, inference_plan
 from ._network import reinitialize_network
+from ._optimizers import momentum_setting, setting_from_variable
+
+# Rows per forward pass when the validation loss is computed.
+VALIDATION_CHUNK_ROWS = 8192
 
 
 class TrainingDiverged(ValueError):
-    """Raised when the training loss stops being finite."""
+    """Raised when the training or validation loss stops being finite."""
+
+
+class StopMonitor(NamedTuple):
+    """Early-stopping (or convergence) state: carried between epochs.
+
+    ``best`` is the lowest monitored loss so far and ``best_epoch`` its
+    epoch; ``wait`` counts the epochs since the loss last improved on the best
+    by more than ``tol``.
+    """
+
+    best: object = np.float32(np.inf)
+    wait: object = np.int32(0)
+    best_epoch: object = np.int32(-1)
+
+
+class PlateauMonitor(NamedTuple):
+    """The ``plateau`` schedule's state: the rate ``factor`` and its own wait."""
+
+    best: object = np.float32(np.inf)
+    wait: object = np.int32(0)
+    factor: object = np.float32(1.0)
+
+
+class StopRules(NamedTuple):
+    """When training stops and the plateau schedule cuts the rate.
+
+    ``patience=0`` never stops; ``plateau_patience=0`` never cuts.
+    """
+
+    tol: float = 0.0
+    patience: int = 0
+    plateau_patience: int = 0
+    plateau_factor: float = 1.0
+
+
+class EpochControl(NamedTuple):
+    """The per-call inputs of the compiled epochs function."""
+
+    batch_size: object
+    seed: object
+    shuffle: object
+    first_epoch: object
+    n_epochs: object
+    rates: object  # learning rate of every step of the call
+    momenta: object  # momentum (or beta_1) of every step of the call
+    rules: StopRules
+
+
+class TrainingResult(NamedTuple):
+    """What :meth:`TrainingEngine.fit` returns."""
+
+    logs: dict
+    stop: StopMonitor
+    plateau: PlateauMonitor
+    stopped: bool
 
 
 def epoch_order(n_samples, seed, epoch):
@@ -47,6 +110,31 @@ def epoch_order(n_samples, seed, epoch):
         [n_samples], seed=tf.stack([tf.cast(seed, tf.int64), tf.cast(epoch, tf.int64)])
     )
     return tf.argsort(keys)
+
+
+def update_stop(stop, monitored, epoch, tol):
+    """Record one epoch's monitored loss; return the new monitor and if it is best."""
+    wait = tf.where(monitored < stop.best - tol, 0, stop.wait + 1)
+    is_best = monitored < stop.best
+    return (
+        StopMonitor(
+            best=tf.where(is_best, monitored, stop.best),
+            wait=wait,
+            best_epoch=tf.where(is_best, epoch, stop.best_epoch),
+        ),
+        is_best,
+    )
+
+
+def update_plateau(plateau, monitored, rules):
+    """Cut the rate factor after ``plateau_patience`` epochs without progress."""
+    wait = tf.where(monitored < plateau.best - rules.tol, 0, plateau.wait + 1)
+    cut = (rules.plateau_patience > 0) & (wait >= rules.plateau_patience)
+    return PlateauMonitor(
+        best=tf.minimum(plateau.best, monitored),
+        wait=tf.where(cut, 0, wait),
+        factor=tf.where(cut, plateau.factor * rules.plateau_factor, plateau.factor),
+    )
 
 
 class TrainingEngine:
@@ -72,6 +160,18 @@ class TrainingEngine:
         self.exposed = False  # True once model_ was handed to user code
         optimizer = model.optimizer
         self._optimizer_start = [v.numpy() for v in optimizer.variables]
+        self.momentum_name = momentum_setting(optimizer)
+        self.base_momentum = None
+        self._momentum = None
+        if self.momentum_name is not None:
+            inner = getattr(optimizer, "inner_optimizer", optimizer)
+            self.base_momentum = float(getattr(inner, self.momentum_name))
+            self._momentum = tf.Variable(self.base_momentum, trainable=False)
+        # Early stopping restores the weights of the best epoch from here.
+        self._best_weights = [
+            tf.Variable(tf.zeros(v.shape, v.dtype), trainable=False)
+            for v in model.weights
+        ]
         # TensorFlow counts traces per code object, so methods traced once per
         # engine would warn of "frequent retracing"; a partial is its own key.
         self._epochs_fn = tf.function(partial(self._run_epochs))
@@ -80,8 +180,12 @@ class TrainingEngine:
 
     # -- graph code ---------------------------------------------------------------
 
-    def _train_step(self, x, y, weights):
+    def _train_step(self, x, y, weights, rate, momentum):
         model = self.model
+        optimizer = model.optimizer
+        optimizer.learning_rate.assign(rate)
+        if self._momentum is not None:
+            self._momentum.assign(momentum)
         variables = model.trainable_variables
         with tf.GradientTape() as tape:
             outputs = model(x, training=True)
@@ -89,13 +193,15 @@ class TrainingEngine:
             loss = tf.reduce_sum(per_sample * weights) / tf.reduce_sum(weights)
             if model.losses:
                 loss += tf.add_n(model.losses)
-        gradients = tape.gradient(loss, variables)
-        model.optimizer.apply_gradients(zip(gradients, variables, strict=True))
+            scaled_loss = optimizer.scale_loss(loss)
+        gradients = tape.gradient(scaled_loss, variables)
+        optimizer.apply_gradients(zip(gradients, variables, strict=True))
         for metric in self.metrics:
             metric.update_state(y, outputs, sample_weight=weights)
         return loss
 
-    def _run_epoch(self, features, targets, weights, order, batch_size):
+    def _run_epoch(self, train, order, batch_size, rates, momenta):
+        features, targets, weights = train
         n_samples = tf.shape(order)[0]
         n_batches = (n_samples + batch_size - 1) // batch_size
         weighted_loss = tf.constant(0.0)
@@ -106,59 +212,148 @@ class TrainingEngine:
                 gather_rows(features, indices, self.spec.n_features),
                 tf.gather(targets, indices),
                 batch_weights,
+                rates[batch],
+                momenta[batch],
             )
             weighted_loss += loss * tf.reduce_sum(batch_weights)
         return weighted_loss / tf.reduce_sum(weights)
 
-    def _run_epochs(
-        self,
-        features,
-        targets,
-        weights,
-        batch_size,
-        seed,
-        shuffle,
-        first_epoch,
-        n_epochs,
-    ):
-        """Run up to ``n_epochs`` epochs; stop early at a non-finite loss."""
+    def _validation_loss(self, validation):
+        """Weighted loss (plus penalties) on held-out data, in inference mode."""
+        features, targets, weights = validation
         n_samples = tf.shape(weights)[0]
-        losses = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        rates = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
-        for step in tf.range(n_epochs):
-            if shuffle:
-                order = epoch_order(n_samples, seed, first_epoch + step)
+        total = tf.constant(0.0)
+        for start in tf.range(0, n_samples, VALIDATION_CHUNK_ROWS):
+            indices = tf.range(
+                start, tf.minimum(start + VALIDATION_CHUNK_ROWS, n_samples)
+            )
+            chunk_targets = tf.gather(targets, indices)
+            chunk_weights = tf.gather(weights, indices)
+            outputs = self.model(
+                gather_rows(features, indices, self.spec.n_features), training=False
+            )
+            total += tf.reduce_sum(self.loss_fn(chunk_targets, outputs) * chunk_weights)
+            for metric in self.metrics:
+                metric.update_state(chunk_targets, outputs, sample_weight=chunk_weights)
+        loss = total / tf.reduce_sum(weights)
+        if self.model.losses:
+            loss += tf.add_n(self.model.losses)
+        return loss
+
+    def _metric_results(self, prefix):
+        results = {}
+        for metric in self.metrics:
+            results[prefix + metric.name] = tf.cast(metric.result(), tf.float32)
+            metric.reset_state()
+        return results
+
+    def _log_names(self, validation):
+        names = ["loss", "learning_rate"]
+        if self.momentum_name is not None:
+            names.append("momentum")
+        names += [metric.name for metric in self.metrics]
+        if validation:
+            names += ["val_loss"] + [f"val_{metric.name}" for metric in self.metrics]
+        return names
+
+    def _run_epochs(self, train, validation, control, stop, plateau):
+        """Run up to ``control.n_epochs`` epochs, applying the stopping rules.
+
+        Stops after an epoch whose loss is not finite, or once the monitored
+        loss (``val_loss`` with validation data, else ``loss``) has not
+        improved by more than ``tol`` for ``patience`` epochs.
+        """
+        weights = train[2]
+        rules = control.rules
+        batch_size = control.batch_size
+        n_samples = tf.shape(weights)[0]
+        steps = (n_samples + batch_size - 1) // batch_size
+        logs = {
+            name: tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+            for name in self._log_names(validation is not None)
+        }
+        stopped = tf.constant(False)
+        for offset in tf.range(control.n_epochs):
+            epoch = control.first_epoch + offset
+            if control.shuffle:
+                order = epoch_order(n_samples, control.seed, epoch)
             else:
                 order = tf.range(n_samples)
-            rates = rates.write(
-                step, tf.cast(self.model.optimizer.learning_rate, tf.float32)
+            rates = (
+                control.rates[offset * steps : (offset + 1) * steps] * plateau.factor
             )
-            loss = self._run_epoch(features, targets, weights, order, batch_size)
-            losses = losses.write(step, loss)
-            if not tf.math.is_finite(loss):
+            momenta = control.momenta[offset * steps : (offset + 1) * steps]
+            loss = self._run_epoch(train, order, batch_size, rates, momenta)
+            values = {"loss": loss, "learning_rate": rates[0]}
+            if self.momentum_name is not None:
+                values["momentum"] = momenta[0]
+            values.update(self._metric_results(""))
+            monitored = loss
+            if validation is not None:
+                monitored = self._validation_loss(validation)
+                values["val_loss"] = monitored
+                values.update(self._metric_results("val_"))
+            logs = {
+                name: array.write(offset, values[name]) for name, array in logs.items()
+            }
+            stop, is_best = update_stop(stop, monitored, epoch, rules.tol)
+            if validation is not None and is_best:
+                for best, variable in zip(self._best_weights, self.model.weights):
+                    best.assign(variable)
+            plateau = update_plateau(plateau, monitored, rules)
+            if not (tf.math.is_finite(loss) and tf.math.is_finite(monitored)):
                 break
-        return losses.stack(), rates.stack()
+            if rules.patience > 0 and stop.wait >= rules.patience:
+                stopped = tf.constant(True)
+                break
+        return (
+            {name: array.stack() for name, array in logs.items()},
+            stop,
+            plateau,
+            stopped,
+        )
 
-    def _epochs_function(self, sparse, targets):
+    def _epochs_function(self, sparse, targets, validation):
         """The concrete epochs function for this data layout (traced once)."""
-        key = (sparse, targets.dtype, targets.ndim)
+        key = (sparse, targets.dtype, targets.ndim, validation)
         if key not in self._concrete:
-            scalar = tf.TensorSpec([], tf.int32)
-            self._concrete[key] = self._epochs_fn.get_concrete_function(
-                features_spec(sparse, self.spec.n_features),
-                tf.TensorSpec([None, *targets.shape[1:]], targets.dtype),
-                tf.TensorSpec([None], tf.float32),
-                scalar,
-                scalar,
-                tf.TensorSpec([], tf.bool),
-                scalar,
-                scalar,
-            )
+            self._concrete[key] = self._trace(sparse, targets, validation)
         return self._concrete[key]
+
+    def _trace(self, sparse, targets, validation):
+        int32, float32 = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)
+        data = (
+            features_spec(sparse, self.spec.n_features),
+            tf.TensorSpec([None, *targets.shape[1:]], targets.dtype),
+            tf.TensorSpec([None], tf.float32),
+        )
+        control = EpochControl(
+            batch_size=int32,
+            seed=int32,
+            shuffle=tf.TensorSpec([], tf.bool),
+            first_epoch=int32,
+            n_epochs=int32,
+            rates=tf.TensorSpec([None], tf.float32),
+            momenta=tf.TensorSpec([None], tf.float32),
+            rules=StopRules(float32, int32, int32, float32),
+        )
+        args = (
+            data,
+            data if validation else None,
+            control,
+            StopMonitor(float32, int32, int32),
+            PlateauMonitor(float32, int32, float32),
+        )
+        if self._momentum is None:
+            return self._epochs_fn.get_concrete_function(*args)
+        with setting_from_variable(
+            self.model.optimizer, self.momentum_name, self._momentum
+        ):
+            return self._epochs_fn.get_concrete_function(*args)
 
     # -- host code ----------------------------------------------------------------
 
-    def reset(self, seed, learning_rate):
+    def reset(self, seed):
         """Fresh seeded weights and optimizer state, for a new fit."""
         reinitialize_network(self.model, self.spec, seed)
         self._plan = None
@@ -167,7 +362,12 @@ class TrainingEngine:
             optimizer.variables, self._optimizer_start, strict=True
         ):
             variable.assign(start)
-        optimizer.learning_rate = learning_rate
+
+    def restore_best_weights(self):
+        """Give the network the weights of the best validation epoch."""
+        for best, variable in zip(self._best_weights, self.model.weights):
+            variable.assign(best)
+        self._plan = None
 
     def fit(
         self,
@@ -175,15 +375,21 @@ class TrainingEngine:
         targets,
         weights,
         *,
+        schedule,
         epochs,
         batch_size,
         shuffle,
         seed,
+        validation=None,
+        rules=StopRules(),
+        stop=StopMonitor(),
+        plateau=PlateauMonitor(),
         initial_epoch=0,
+        previous_rate=None,
         callbacks=(),
         verbose=0,
     ):
-        """Train for ``epochs`` epochs and return the per-epoch logs.
+        """Train for up to ``epochs`` epochs.
 
         Parameters
         ----------
@@ -193,79 +399,113 @@ class TrainingEngine:
             Encoded targets.
         weights : ndarray of shape (n_samples,)
             Positive per-sample weights.
+        schedule : RateSchedule
+            Gives the learning rate and momentum of every step.
         epochs : int
-            Epochs to run (fewer if a callback stops training).
+            Most epochs to run.
         batch_size : int
         shuffle : bool
         seed : int
             Seeds the epoch orders.
+        validation : tuple of (X, targets, weights), default=None
+            Held-out data; its loss is monitored instead of the training loss.
+        rules : StopRules, default=StopRules()
+            The stopping and plateau rules (the default never stops).
+        stop, plateau : StopMonitor, PlateauMonitor
+            The monitors' state to carry on from.
         initial_epoch : int, default=0
             Index of the first epoch, for continued training.
+        previous_rate : float, default=None
+            The rate of the epoch before ``initial_epoch`` (for a callable
+            schedule).
         callbacks : list of keras.callbacks.Callback
         verbose : int, default=0
             1 prints one line per epoch.
 
         Returns
         -------
-        dict of str to list
-            ``loss``, ``learning_rate`` and each metric, one entry per epoch.
+        TrainingResult
+            The per-epoch logs (``loss``, ``learning_rate``, ``momentum``
+            when the schedule moves it, metrics, ``val_loss`` and validation
+            metrics), the monitors, and whether the stopping rule fired.
 
         Raises
         ------
         TrainingDiverged
             If the loss becomes NaN or infinite.
         """
-        function = self._epochs_function(not isinstance(X, np.ndarray), targets)
-        self._plan = None
-        data = (
-            graph_features(X),
-            tf.constant(targets),
-            tf.constant(weights, dtype=tf.float32),
-            tf.constant(min(batch_size, len(weights)), tf.int32),
-            tf.constant(seed % 2**31, tf.int32),
-            tf.constant(shuffle),
+        function = self._epochs_function(
+            not isinstance(X, np.ndarray), targets, validation is not None
         )
-        if callbacks or verbose or self.metrics:
-            return self._fit_epoch_by_epoch(
-                function, data, epochs, initial_epoch, list(callbacks), verbose
+        self._plan = None
+        batch_size = min(batch_size, len(weights))
+        steps = -(-len(weights) // batch_size)
+        train = _graph_data(X, targets, weights)
+        if validation is not None:
+            validation = _graph_data(*validation)
+
+        def run(first_epoch, n_epochs, stop, plateau, previous_rate):
+            control = EpochControl(
+                batch_size=tf.constant(batch_size, tf.int32),
+                seed=tf.constant(seed % 2**31, tf.int32),
+                shuffle=tf.constant(shuffle),
+                first_epoch=tf.constant(first_epoch, tf.int32),
+                n_epochs=tf.constant(n_epochs, tf.int32),
+                rates=tf.constant(
+                    schedule.rates(first_epoch, n_epochs, steps, previous_rate)
+                ),
+                momenta=tf.constant(schedule.momenta(first_epoch, n_epochs, steps)),
+                rules=StopRules(*(tf.constant(value) for value in _typed(rules))),
             )
-        losses, rates = function(*data, tf.constant(initial_epoch), tf.constant(epochs))
-        logs = {
-            "loss": losses.numpy().tolist(),
-            "learning_rate": rates.numpy().tolist(),
-        }
-        _check_finite(logs["loss"], initial_epoch)
-        return logs
+            logs, stop, plateau, stopped = function(
+                train, validation, control, _typed_tuple(stop), _typed_tuple(plateau)
+            )
+            logs = {name: values.numpy().tolist() for name, values in logs.items()}
+            if not schedule.moves_momentum:
+                logs.pop("momentum", None)
+            _check_finite(logs, first_epoch)
+            return TrainingResult(
+                logs, _host_tuple(stop), _host_tuple(plateau), bool(stopped)
+            )
+
+        if callbacks or verbose:
+            return self._fit_epoch_by_epoch(
+                run,
+                epochs,
+                initial_epoch,
+                (stop, plateau, previous_rate),
+                list(callbacks),
+                verbose,
+            )
+        return run(initial_epoch, epochs, stop, plateau, previous_rate)
 
     def _fit_epoch_by_epoch(
-        self, function, data, epochs, initial_epoch, callbacks, verbose
+        self, run, epochs, initial_epoch, state, callbacks, verbose
     ):
+        stop, plateau, previous_rate = state
         callback_list = keras.callbacks.CallbackList(
             callbacks, model=self.model, epochs=initial_epoch + epochs, verbose=verbose
         )
         logs_per_epoch = {}
+        stopped = False
         self.model.stop_training = False
-        one = tf.constant(1)
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, initial_epoch + epochs):
             started = time.perf_counter()
             callback_list.on_epoch_begin(epoch)
-            for metric in self.metrics:
-                metric.reset_state()
-            losses, rates = function(*data, tf.constant(epoch), one)
-            loss = float(losses[0])
-            _check_finite([loss], epoch)
-            logs = {"loss": loss, "learning_rate": float(rates[0])}
-            logs.update({m.name: float(m.result()) for m in self.metrics})
+            result = run(epoch, 1, stop, plateau, previous_rate)
+            stop, plateau, stopped = result.stop, result.plateau, result.stopped
+            logs = {name: values[0] for name, values in result.logs.items()}
+            previous_rate = logs["learning_rate"]
             for key, value in logs.items():
                 logs_per_epoch.setdefault(key, []).append(value)
             if verbose:
                 _print_epoch(epoch, initial_epoch + epochs, logs, started)
             callback_list.on_epoch_end(epoch, logs)
-            if self.model.stop_training:
+            if stopped or self.model.stop_training:
                 break
         callback_list.on_train_end()
-        return logs_per_epoch
+        return TrainingResult(logs_per_epoch, stop, plateau, stopped)
 
     def predict(self, X):
         """Return the network's outputs for ``X`` (dense or CSR) as an ndarray.
@@ -280,14 +520,48 @@ class TrainingEngine:
         return np.concatenate(chunks) if chunks else np.empty((0,))
 
 
-def _check_finite(losses, first_epoch):
-    for offset, loss in enumerate(losses):
-        if not np.isfinite(loss):
-            raise TrainingDiverged(
-                f"Training diverged: the loss became {loss} at epoch "
-                f"{first_epoch + offset + 1}. Try a lower learning_rate, gradient "
-                "clipping (clipnorm) or standardised inputs (StandardScaler)."
-            )
+def _graph_data(X, targets, weights):
+    return (
+        graph_features(X),
+        tf.constant(targets),
+        tf.constant(weights, dtype=tf.float32),
+    )
+
+
+def _typed(rules):
+    return (
+        np.float32(rules.tol),
+        np.int32(rules.patience),
+        np.int32(rules.plateau_patience),
+        np.float32(rules.plateau_factor),
+    )
+
+
+def _typed_tuple(monitor):
+    """A monitor's fields as tensors of the dtypes its defaults have."""
+    defaults = type(monitor)()
+    return type(monitor)(
+        *(
+            tf.constant(value, dtype=tf.as_dtype(np.asarray(default).dtype))
+            for value, default in zip(monitor, defaults, strict=True)
+        )
+    )
+
+
+def _host_tuple(monitor):
+    return type(monitor)(*(value.numpy() for value in monitor))
+
+
+def _check_finite(logs, first_epoch):
+    for name in ("loss", "val_loss"):
+        for offset, loss in enumerate(logs.get(name, ())):
+            if not np.isfinite(loss):
+                raise TrainingDiverged(
+                    f"Training diverged: the {name} became {loss} at epoch "
+                    f"{first_epoch + offset + 1}. Try a lower learning_rate, "
+                    "gradient clipping (clipnorm) or standardised inputs "
+                    "(StandardScaler)."
+                )
 
 
 def _print_epoch(epoch, epochs, logs, started):

@@ -89,6 +89,9 @@ class NetworkSpec:
         Penalties on every kernel.
     max_norm : float or None
         Max-norm constraint on each unit's incoming weights.
+    precision : {"float32", "mixed_float16", "mixed_bfloat16"}
+        Dtype policy of the hidden layers; the output layer is always
+        float32. Set per layer, so Keras's global policy is never changed.
     """
 
     n_features: int
@@ -104,6 +107,7 @@ class NetworkSpec:
     l1: float = 0.0
     l2: float = 0.0
     max_norm: float | None = None
+    precision: str = "float32"
 
 
 INITIALIZER_CLASSES = {
@@ -127,14 +131,23 @@ def _seeded_initializer(name, seed):
     return INITIALIZER_CLASSES[name](seed=seed)
 
 
-def _dropout_layer(rate, activation, seed, name):
+def _dropout_layer(spec, rate, seed, name):
     layer_class = (
-        keras.layers.AlphaDropout if activation == "selu" else keras.layers.Dropout
+        keras.layers.AlphaDropout if spec.activation == "selu" else keras.layers.Dropout
     )
-    return layer_class(rate, seed=seed, name=name)
+    return layer_class(rate, seed=seed, name=name, dtype=spec.precision)
 
 
-def _dense(spec, units, activation, seed, name, use_bias=True, initializer=None):
+def _dense(
+    spec,
+    units,
+    activation,
+    seed,
+    name,
+    use_bias=True,
+    initializer=None,
+    dtype=None,
+):
     regularizer = None
     if spec.l1 or spec.l2:
         regularizer = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
@@ -151,6 +164,7 @@ def _dense(spec, units, activation, seed, name, use_bias=True, initializer=None)
         kernel_regularizer=regularizer,
         kernel_constraint=constraint,
         name=name,
+        dtype=dtype or spec.precision,
     )
 
 
@@ -169,14 +183,20 @@ def _hidden_block(spec, index, units, seeds):
         )
     ]
     if position:
-        layers.append(keras.layers.BatchNormalization(name=f"batch_norm_{index}"))
+        layers.append(
+            keras.layers.BatchNormalization(
+                name=f"batch_norm_{index}", dtype=spec.precision
+            )
+        )
     if position == "before":
         layers.append(
-            keras.layers.Activation(spec.activation, name=f"activation_{index}")
+            keras.layers.Activation(
+                spec.activation, name=f"activation_{index}", dtype=spec.precision
+            )
         )
     if spec.dropout > 0:
         name = f"dropout_{index}"
-        layers.append(_dropout_layer(spec.dropout, spec.activation, seeds[name], name))
+        layers.append(_dropout_layer(spec, spec.dropout, seeds[name], name))
     return layers
 
 
@@ -234,10 +254,7 @@ def build_network(spec, seed):
     if spec.input_dropout > 0:
         layers.append(
             _dropout_layer(
-                spec.input_dropout,
-                spec.activation,
-                seeds["input_dropout"],
-                "input_dropout",
+                spec, spec.input_dropout, seeds["input_dropout"], "input_dropout"
             )
         )
     for index, units in enumerate(spec.hidden_layer_sizes, start=1):
@@ -250,6 +267,7 @@ def build_network(spec, seed):
             seed=seeds["output"],
             name="output",
             initializer=spec.output_initializer,
+            dtype="float32",
         )
     )
     return keras.Sequential(layers, name="mlp")

@@ -12,6 +12,7 @@ import keras
 from ._compat import HasMethods, Interval, Options, StrOptions
 from ._network import INITIALIZER_CLASSES
 from ._optimizers import OPTIMIZER_CLASSES
+from ._schedules import SCHEDULES
 
 ACTIVATIONS = (
     "relu",
@@ -33,6 +34,11 @@ OPTIMIZERS = tuple(OPTIMIZER_CLASSES)
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
 
 CLIPPING_PARAMETERS = ("clipnorm", "clipvalue", "global_clipnorm")
+
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+# Schedules whose lr_decay_rate is a factor or a fraction, so at most 1.
+FACTOR_SCHEDULES = tuple(name for name in SCHEDULES if name != "inverse_time")
 
 # Prefixes of the scikeras-style routed parameters, e.g. ``optimizer__beta_1``.
 ROUTING_PREFIXES = ("optimizer", "loss", "callbacks", "metrics")
@@ -63,11 +69,24 @@ SHARED_CONSTRAINTS = {
     "clipnorm": _positive_or_none,
     "clipvalue": _positive_or_none,
     "global_clipnorm": _positive_or_none,
+    "lr_schedule": [
+        StrOptions(set(SCHEDULES)),
+        keras.optimizers.schedules.LearningRateSchedule,
+        callable,
+    ],
+    "lr_decay_rate": [Interval(Real, 0, None, closed="neither")],
+    "lr_decay_epochs": [Interval(Real, 0, None, closed="neither")],
+    "lr_warmup_epochs": [Interval(Integral, 0, None, closed="left")],
     "epochs": [Interval(Integral, 1, None, closed="left")],
     "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+    "early_stopping": ["boolean", StrOptions({"auto"})],
+    "validation_split": [Interval(Real, 0, 1, closed="neither")],
+    "patience": [Interval(Integral, 1, None, closed="left"), None],
+    "tol": [Interval(Real, 0, None, closed="left")],
     "shuffle": ["boolean"],
     "callbacks": [list, keras.callbacks.Callback, None],
     "metrics": [list, None],
+    "precision": [StrOptions(set(PRECISIONS))],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "warm_start": ["boolean"],
@@ -136,8 +155,9 @@ def validate_cross_parameters(params, constraints):
     Raises
     ------
     ValueError
-        If more than one clipping option is set, or ``hidden_layer_sizes`` has a
-        non-positive entry.
+        If more than one clipping option is set, ``hidden_layer_sizes`` has a
+        non-positive entry, or ``lr_decay_rate`` exceeds 1 for a schedule that
+        uses it as a factor.
     TypeError
         If a parameter is neither a constructor parameter nor routed with one of
         the known prefixes (``optimizer__``, ``callbacks__``, ...).
@@ -148,6 +168,12 @@ def validate_cross_parameters(params, constraints):
         raise ValueError(
             "At most one of clipnorm, clipvalue and global_clipnorm may be set; "
             f"got {', '.join(f'{name}={params[name]!r}' for name in clipping)}."
+        )
+    schedule, rate = params["lr_schedule"], params["lr_decay_rate"]
+    if isinstance(schedule, str) and schedule in FACTOR_SCHEDULES and rate > 1:
+        raise ValueError(
+            f"lr_decay_rate must be in (0, 1] for lr_schedule={schedule!r}, where "
+            f"it is a factor; got {rate!r}."
         )
     for name in params:
         if name not in constraints and name.split("__", 1)[0] not in ROUTING_PREFIXES:

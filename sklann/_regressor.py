@@ -83,7 +83,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         self
         """
         first_call = not self.__sklearn_is_fitted__()
-        return self._fit(X, y, sample_weight, epochs=1, reset=first_call)
+        return self._fit(X, y, sample_weight, reset=first_call, incremental=True)
 
     def predict(self, X):
         """Return predictions.

@@ -33,15 +33,19 @@ class EpochRecorder(keras.callbacks.Callback):
 
 def test_callbacks_fire_at_every_epoch_with_logs():
     recorder = EpochRecorder()
-    MLPClassifier(
+    clf = MLPClassifier(
         hidden_layer_sizes=(4,),
         epochs=2,
         callbacks=[recorder],
         metrics=["accuracy"],
+        early_stopping=True,
         random_state=0,
     ).fit(X, Y)
-    keys = "['accuracy', 'learning_rate', 'loss']"
-    assert recorder.events == [
+    # The user's callback is not touched: each fit runs on a copy.
+    assert recorder.events == [] and getattr(recorder, "_model", None) is None
+    keys = "['accuracy', 'learning_rate', 'loss', 'val_accuracy', 'val_loss']"
+    assert clf.callbacks_[0] is not recorder
+    assert clf.callbacks_[0].events == [
         "train_begin",
         "begin_0",
         f"end_0:{keys}",

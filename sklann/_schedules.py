@@ -1,0 +1,229 @@
+"""Learning-rate (and momentum) schedules as per-step tables.
+
+The training engine reads the rate of every optimisation step from a table
+that the host computes before each call: one float per step of the epochs
+that the call runs. Tables keep the compiled training function the same for
+every schedule (nothing is re-traced when a search tries another schedule)
+and make each schedule a plain NumPy formula of the *epoch position*: the
+number of epochs done when the step starts, fractions included. Periods are
+given in epochs; a step's position is ``epoch + batch / steps_per_epoch``.
+
+``plateau`` is the exception: its reductions depend on the losses, so the
+engine multiplies the table by a factor that it lowers during training.
+"""
+
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+
+SCHEDULES = (
+    "constant",
+    "exponential",
+    "inverse_time",
+    "step",
+    "cosine",
+    "cosine_restarts",
+    "one_cycle",
+    "plateau",
+)
+
+# 1cycle: the rate peaks after this fraction of the run, then anneals to the
+# starting rate divided by ONE_CYCLE_FINAL_DIVISOR (PyTorch's OneCycleLR
+# values). Momentum moves the other way, between its value and that value
+# minus ONE_CYCLE_MOMENTUM_DIP (0.95 -> 0.85 in fastai).
+ONE_CYCLE_PEAK = 0.3
+ONE_CYCLE_FINAL_DIVISOR = 1e4
+ONE_CYCLE_MOMENTUM_DIP = 0.1
+
+# SGDR: each restart period is this many times the previous one.
+RESTART_PERIOD_GROWTH = 2.0
+
+
+def _cosine_ramp(start, end, fraction):
+    """``start`` at ``fraction=0`` to ``end`` at 1, along half a cosine."""
+    return end + (start - end) * 0.5 * (1.0 + np.cos(np.pi * fraction))
+
+
+def _restart_cycles(position):
+    """SGDR cycle index and fraction done, for periods 1, 2, 4, ... (in units)."""
+    growth = RESTART_PERIOD_GROWTH
+    cycle = np.floor(np.log1p(position * (growth - 1.0)) / np.log(growth))
+    done_before = (growth**cycle - 1.0) / (growth - 1.0)
+    return cycle, (position - done_before) / growth**cycle
+
+
+@dataclass(frozen=True)
+class RateSchedule:
+    """The learning rate (and momentum) of every step of a fit.
+
+    Parameters
+    ----------
+    schedule : str, keras.optimizers.schedules.LearningRateSchedule or callable
+        A name from :data:`SCHEDULES`; a Keras schedule, called with the
+        number of steps since warm-up; or ``(epoch, lr) -> lr``, called once
+        per epoch with the epochs since warm-up and the previous epoch's rate.
+    learning_rate : float
+        The base rate (the peak for ``one_cycle``).
+    decay_rate : float
+        ``exponential``: factor per ``decay_epochs``; ``inverse_time``: the
+        rate ``k`` of ``lr / (1 + k t / decay_epochs)``; ``step`` and
+        ``plateau``: factor per reduction; ``cosine`` and
+        ``cosine_restarts``: the floor, as a fraction of ``learning_rate``;
+        ``one_cycle``: the starting rate, as a fraction of the peak.
+    decay_epochs : float
+        The period: of ``exponential``, ``inverse_time`` and ``step``, of the
+        first SGDR cycle (later cycles double), and the patience of
+        ``plateau``. ``cosine`` and ``one_cycle`` span the whole run.
+    warmup_epochs : int
+        Epochs of linear warm-up, from ``learning_rate / steps`` up to
+        ``learning_rate``, before the schedule starts.
+    total_epochs : int
+        Length of the run, for ``cosine`` and ``one_cycle``.
+    momentum : float or None
+        The optimizer's momentum (or ``beta_1``), which ``one_cycle`` moves
+        inversely to the rate; None if it has none.
+
+    Examples
+    --------
+    >>> schedule = RateSchedule("step", learning_rate=0.1, decay_rate=0.5,
+    ...                         decay_epochs=2, warmup_epochs=0,
+    ...                         total_epochs=6, momentum=None)
+    >>> schedule.rates(first_epoch=0, n_epochs=6, steps_per_epoch=1).tolist()
+    [0.10000000149011612, 0.10000000149011612, 0.05000000074505806, \
+0.05000000074505806, 0.02500000037252903, 0.02500000037252903]
+    """
+
+    schedule: object
+    learning_rate: float
+    decay_rate: float
+    decay_epochs: float
+    warmup_epochs: int
+    total_epochs: int
+    momentum: float | None = None
+
+    @property
+    def moves_momentum(self):
+        """Whether the momentum changes during training (``one_cycle``)."""
+        return self.schedule == "one_cycle" and bool(self.momentum)
+
+    def positions(self, first_epoch, n_epochs, steps_per_epoch):
+        """Epoch position at the start of each step of ``n_epochs`` epochs."""
+        steps = np.arange(n_epochs * steps_per_epoch)
+        return first_epoch + steps / steps_per_epoch
+
+    def rates(self, first_epoch, n_epochs, steps_per_epoch, previous_rate=None):
+        """The learning rate of every step, as a float32 array.
+
+        Parameters
+        ----------
+        first_epoch : int
+            Epochs already trained (the schedule carries on from there).
+        n_epochs : int
+        steps_per_epoch : int
+        previous_rate : float, default=None
+            For a callable schedule, the rate of epoch ``first_epoch - 1``;
+            the chain restarts from ``learning_rate`` when that epoch was
+            not past the warm-up.
+
+        Returns
+        -------
+        ndarray of shape (n_epochs * steps_per_epoch,)
+        """
+        position = self.positions(first_epoch, n_epochs, steps_per_epoch)
+        warmup = self.warmup_epochs
+        after = np.maximum(position - warmup, 0.0)
+        if callable(self.schedule) and not isinstance(self.schedule, str):
+            rates = self._user_rates(after, steps_per_epoch, previous_rate, position)
+        else:
+            rates = self._named_rates(after)
+        if warmup:
+            ramp = self.learning_rate * (
+                (position * steps_per_epoch + 1) / (warmup * steps_per_epoch)
+            )
+            rates = np.where(position < warmup, ramp, rates)
+        return np.asarray(rates, dtype=np.float32)
+
+    def momenta(self, first_epoch, n_epochs, steps_per_epoch):
+        """The momentum of every step (constant unless ``one_cycle``)."""
+        position = self.positions(first_epoch, n_epochs, steps_per_epoch)
+        base = self.momentum or 0.0
+        if not self.moves_momentum:
+            return np.full(len(position), base, dtype=np.float32)
+        low = max(base - ONE_CYCLE_MOMENTUM_DIP, 0.0)
+        fraction = self._run_fraction(position)
+        rising = fraction < ONE_CYCLE_PEAK
+        momenta = np.where(
+            rising,
+            _cosine_ramp(base, low, fraction / ONE_CYCLE_PEAK),
+            _cosine_ramp(low, base, (fraction - ONE_CYCLE_PEAK) / (1 - ONE_CYCLE_PEAK)),
+        )
+        return momenta.astype(np.float32)
+
+    def _run_fraction(self, position):
+        """Fraction of the post-warm-up run done, clipped to [0, 1]."""
+        horizon = max(self.total_epochs - self.warmup_epochs, 1)
+        return np.clip((position - self.warmup_epochs) / horizon, 0.0, 1.0)
+
+    def _named_rates(self, after):
+        lr, rate, period = self.learning_rate, self.decay_rate, self.decay_epochs
+        name = self.schedule
+        if name in ("constant", "plateau"):
+            return np.full(len(after), lr)
+        if name == "exponential":
+            return lr * rate ** (after / period)
+        if name == "inverse_time":
+            return lr / (1.0 + rate * after / period)
+        if name == "step":
+            return lr * rate ** np.floor(np.floor(after) / period)
+        if name == "cosine":
+            return _cosine_ramp(
+                lr, lr * rate, self._run_fraction(after + self.warmup_epochs)
+            )
+        if name == "cosine_restarts":
+            _, done = _restart_cycles(after / period)
+            return _cosine_ramp(lr, lr * rate, done)
+        return self._one_cycle_rates(after)
+
+    def _one_cycle_rates(self, after):
+        fraction = self._run_fraction(after + self.warmup_epochs)
+        peak = self.learning_rate
+        start = peak * self.decay_rate
+        final = start / ONE_CYCLE_FINAL_DIVISOR
+        return np.where(
+            fraction < ONE_CYCLE_PEAK,
+            _cosine_ramp(start, peak, fraction / ONE_CYCLE_PEAK),
+            _cosine_ramp(
+                peak, final, (fraction - ONE_CYCLE_PEAK) / (1 - ONE_CYCLE_PEAK)
+            ),
+        )
+
+    def _user_rates(self, after, steps_per_epoch, previous_rate, position):
+        if isinstance(self.schedule, keras.optimizers.schedules.LearningRateSchedule):
+            steps = np.round(after * steps_per_epoch).astype(np.float32)
+            rates = keras.ops.convert_to_numpy(self.schedule(steps))
+            rates = np.broadcast_to(np.asarray(rates, dtype=np.float64), steps.shape)
+        else:
+            rates = self._callable_rates(
+                after, steps_per_epoch, previous_rate, position
+            )
+        if not np.all(np.isfinite(rates)) or np.any(rates <= 0):
+            raise ValueError(
+                "lr_schedule must give positive, finite learning rates; "
+                f"{self.schedule!r} gave {rates[~(np.isfinite(rates) & (rates > 0))][0]}."
+            )
+        return rates
+
+    def _callable_rates(self, after, steps_per_epoch, previous_rate, position):
+        """Call ``(epoch, lr) -> lr`` once per post-warm-up epoch, chaining lr."""
+        epoch_rates = []
+        rate = self.learning_rate
+        if previous_rate is not None and position[0] > self.warmup_epochs:
+            rate = previous_rate
+        for start in range(0, len(after), steps_per_epoch):
+            if position[start] < self.warmup_epochs:
+                rate = self.learning_rate
+            else:
+                rate = float(self.schedule(int(round(after[start])), rate))
+            epoch_rates.append(rate)
+        return np.repeat(np.asarray(epoch_rates, dtype=np.float64), steps_per_epoch)
