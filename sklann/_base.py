@@ -8,7 +8,6 @@ attributes. Subclasses supply the target encoding.
 
 import copy
 import inspect
-import math
 import warnings
 import weakref
 
@@ -27,8 +26,8 @@ from ._network import NetworkSpec, build_network, resolve_initializer
 from ._optimizers import base_learning_rate, build_optimizer
 from ._params import normalize_layer_sizes, validate_cross_parameters
 from ._pool import ENGINES
-from ._scikeras import BaseWrapper, route_params, unflatten_params
 from ._schedules import RateSchedule
+from ._scikeras import BaseWrapper, route_params, unflatten_params
 
 AUTO_BATCH_SIZE = 200
 

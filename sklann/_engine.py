@@ -298,7 +298,9 @@ class TrainingEngine:
             }
             stop, is_best = update_stop(stop, monitored, epoch, rules.tol)
             if validation is not None and is_best:
-                for best, variable in zip(self._best_weights, self.model.weights):
+                for best, variable in zip(
+                    self._best_weights, self.model.weights, strict=True
+                ):
                     best.assign(variable)
             plateau = update_plateau(plateau, monitored, rules)
             if not (tf.math.is_finite(loss) and tf.math.is_finite(monitored)):
@@ -363,9 +365,13 @@ class TrainingEngine:
         ):
             variable.assign(start)
 
+    def _save_best_weights(self):
+        for best, variable in zip(self._best_weights, self.model.weights, strict=True):
+            best.assign(variable)
+
     def restore_best_weights(self):
         """Give the network the weights of the best validation epoch."""
-        for best, variable in zip(self._best_weights, self.model.weights):
+        for best, variable in zip(self._best_weights, self.model.weights, strict=True):
             variable.assign(best)
         self._plan = None
 
@@ -381,9 +387,9 @@ class TrainingEngine:
         shuffle,
         seed,
         validation=None,
-        rules=StopRules(),
-        stop=StopMonitor(),
-        plateau=PlateauMonitor(),
+        rules=None,
+        stop=None,
+        plateau=None,
         initial_epoch=0,
         previous_rate=None,
         callbacks=(),
@@ -409,10 +415,10 @@ class TrainingEngine:
             Seeds the epoch orders.
         validation : tuple of (X, targets, weights), default=None
             Held-out data; its loss is monitored instead of the training loss.
-        rules : StopRules, default=StopRules()
-            The stopping and plateau rules (the default never stops).
-        stop, plateau : StopMonitor, PlateauMonitor
-            The monitors' state to carry on from.
+        rules : StopRules, default=None
+            The stopping and plateau rules; None never stops.
+        stop, plateau : StopMonitor, PlateauMonitor, default=None
+            The monitors' state to carry on from; None starts afresh.
         initial_epoch : int, default=0
             Index of the first epoch, for continued training.
         previous_rate : float, default=None
@@ -438,6 +444,9 @@ class TrainingEngine:
             not isinstance(X, np.ndarray), targets, validation is not None
         )
         self._plan = None
+        rules = rules or StopRules()
+        stop = stop or StopMonitor()
+        plateau = plateau or PlateauMonitor()
         batch_size = min(batch_size, len(weights))
         steps = -(-len(weights) // batch_size)
         train = _graph_data(X, targets, weights)

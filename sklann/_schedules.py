@@ -207,10 +207,11 @@ class RateSchedule:
             rates = self._callable_rates(
                 after, steps_per_epoch, previous_rate, position
             )
-        if not np.all(np.isfinite(rates)) or np.any(rates <= 0):
+        bad = ~(np.isfinite(rates) & (rates > 0))
+        if bad.any():
             raise ValueError(
                 "lr_schedule must give positive, finite learning rates; "
-                f"{self.schedule!r} gave {rates[~(np.isfinite(rates) & (rates > 0))][0]}."
+                f"{self.schedule!r} gave {rates[bad][0]}."
             )
         return rates
 
