@@ -28,6 +28,8 @@ def sklann_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
         l2=l2,
         batch_size=BATCH,
         kernel_initializer="glorot_uniform",
+        early_stopping=False,
+        patience=None,  # every epoch, as sklearn's tol=0 below
         random_state=seed,
     )
 
