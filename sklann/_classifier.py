@@ -81,8 +81,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return target
 
     def _validation_strata(self, targets):
-        # Class indices; a multilabel target (2-D) is split without strata.
-        return targets if targets.ndim == 1 else None
+        # Class indices (a binary target is a 0/1 column); multilabel: no strata.
+        if self.target_encoder_.target_type == "multilabel-indicator":
+            return None
+        return targets.ravel()
 
     def _class_weights(self, y):
         if self.class_weight is None:

@@ -56,23 +56,95 @@ default="adam"
         Gradient clipping by each weight's norm, by value, or by the global
         norm. At most one may be set.
 
+    lr_schedule : str, keras LearningRateSchedule or callable, \
+default="constant"
+        How the learning rate changes; ``history_["learning_rate"]`` records
+        the rate at the start of every epoch. Periods are in epochs, and the
+        per-step schedules move at every optimisation step.
+
+        - ``"constant"``: ``learning_rate`` throughout.
+        - ``"exponential"``: ``lr * rate ** (t / decay_epochs)``, per step
+          (``t`` is the epoch position, fractions included).
+        - ``"inverse_time"``: ``lr / (1 + rate * t / decay_epochs)``, per step.
+        - ``"step"``: times ``rate`` every ``decay_epochs`` epochs.
+        - ``"cosine"``: half a cosine from ``lr`` down to ``rate * lr`` over
+          the whole run (``epochs``), per step.
+        - ``"cosine_restarts"``: SGDR warm restarts; the first cycle lasts
+          ``decay_epochs``, each next one twice as long, each from ``lr`` down
+          to ``rate * lr``.
+        - ``"one_cycle"``: 1cycle; rises from ``rate * lr`` to the peak
+          ``lr`` over the first 30% of the run, then anneals to
+          ``rate * lr / 1e4``. Momentum (``momentum`` or ``beta_1``) moves the
+          other way, down by 0.1 at the peak, and is recorded in
+          ``history_["momentum"]``.
+        - ``"plateau"``: times ``rate`` after ``decay_epochs`` epochs in which
+          the monitored loss (``val_loss`` with early stopping, else
+          ``loss``) did not improve by more than ``tol``.
+        - A ``keras.optimizers.schedules.LearningRateSchedule``: called with
+          the number of steps since the warm-up.
+        - A callable ``(epoch, lr) -> lr``: called once per epoch with the
+          epochs since the warm-up and the previous epoch's rate.
+
+    lr_decay_rate : float > 0, default=0.1
+        The schedule's factor (``rate`` above); at most 1 except for
+        ``inverse_time``.
+
+    lr_decay_epochs : float > 0, default=10
+        The schedule's period in epochs (the patience of ``plateau``).
+
+    lr_warmup_epochs : int >= 0, default=0
+        Epochs of linear warm-up from ``learning_rate / steps`` to
+        ``learning_rate``, per step, before the schedule starts.
+
     epochs : int >= 1, default=200
-        Number of passes over the training data.
+        Most passes over the training data.
 
     batch_size : int >= 1 or "auto", default="auto"
         Minibatch size; ``"auto"`` is ``min(200, n_samples)``.
+
+    early_stopping : bool or "auto", default="auto"
+        Hold out ``validation_split`` of the training data, monitor its loss,
+        stop once it has not improved by more than ``tol`` for ``patience``
+        epochs, and restore the weights of the best epoch. ``"auto"`` is on
+        when there are more than 10,000 samples. ``partial_fit`` never holds
+        out data.
+
+    validation_split : float in (0, 1), default=0.1
+        Fraction held out for early stopping: shuffled with ``random_state``
+        and stratified by class for classifiers, never the last rows.
+
+    patience : int >= 1 or None, default=10
+        Epochs without progress before training stops. Without early
+        stopping the training loss is watched, as in scikit-learn's MLP, and
+        a ``ConvergenceWarning`` says when ``epochs`` ran out first. ``None``
+        trains every epoch, without the warning.
+
+    tol : float >= 0, default=1e-4
+        Smallest decrease of the monitored loss that counts as progress.
 
     shuffle : bool, default=True
         Shuffle the training data every epoch.
 
     callbacks : list of keras.callbacks.Callback, default=None
-        Called at the start and end of training and of every epoch, with logs
-        holding ``loss``, ``learning_rate`` and the metrics. Batch-level hooks
-        are not called: batches run inside one compiled function per epoch.
+        Called at ``on_train_begin``/``on_train_end`` and
+        ``on_epoch_begin``/``on_epoch_end``, with logs holding ``loss``,
+        ``learning_rate``, the metrics and, with early stopping,
+        ``val_loss`` and the validation metrics. Batch-level hooks are not
+        called: the batches of an epoch run inside one compiled function.
+        Each fit uses deep copies (kept in ``callbacks_``), so the objects
+        passed here are never changed. A callback may stop training by
+        setting ``self.model.stop_training = True``.
 
     metrics : list, default=None
         Extra Keras metrics (names such as ``"accuracy"``, metric classes or
-        instances, or functions), recorded per epoch in ``history_``.
+        instances, or functions), recorded per epoch in ``history_`` (and as
+        ``val_<name>`` with early stopping).
+
+    precision : {"float32", "mixed_float16", "mixed_bfloat16"}, \
+default="float32"
+        Mixed precision computes the hidden layers in 16 bits, keeps the
+        weights and the output layer in float32, and scales the loss for
+        float16. Set on this model only: Keras's global policy is unchanged.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, dropout masks and epoch orders. An int
@@ -80,7 +152,8 @@ default="adam"
         read or changed.
 
     verbose : int, default=0
-        0 is silent; 1 prints one line per epoch.
+        0 is silent; 1 prints one line per epoch: the epoch, the losses, the
+        learning rate, the metrics and the time it took.
 
     warm_start : bool, default=False
         When True, ``fit`` continues from the fitted weights.
@@ -94,10 +167,20 @@ model_ : keras.Model
         The fitted network, compiled with its optimizer.
 
     history_ : dict of str to list
-        Per-epoch ``loss``, ``learning_rate`` and metrics.
+        Per-epoch ``loss``, ``learning_rate`` and metrics; ``val_loss`` and
+        ``val_<metric>`` with early stopping; ``momentum`` with
+        ``lr_schedule="one_cycle"``. Continued training appends.
 
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs run, over all calls of a continued fit.
+
+    best_epoch_ : int
+        Index into ``history_`` of the epoch with the lowest monitored loss
+        (``val_loss`` with early stopping, whose weights the model has; else
+        ``loss``).
+
+    callbacks_ : list of keras.callbacks.Callback
+        The copies of ``callbacks`` that the last fit called.
 
     n_features_in_ : int
         Number of features seen during fit.

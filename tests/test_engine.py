@@ -67,21 +67,33 @@ def test_a_callback_can_stop_training():
     assert clf.n_iter_ == 2 and len(clf.history_["loss"]) == 2
 
 
-def test_engine_matches_keras_fit_on_the_same_problem():
-    """Same network, optimizer and full-batch steps: same final loss and accuracy."""
+@pytest.mark.parametrize("schedule", ["constant", "exponential"])
+def test_engine_matches_keras_fit_on_the_same_problem(schedule):
+    """Same network, optimizer and steps: same final loss and accuracy.
+
+    With ``exponential`` the rate must change at every step, as Keras's
+    ExponentialDecay (decay_steps = decay_epochs x steps per epoch) does.
+    """
     clf = MLPClassifier(
         hidden_layer_sizes=(16,),
         epochs=30,
         learning_rate=0.01,
-        batch_size=120,
+        lr_schedule=schedule,
+        lr_decay_rate=0.2,
+        lr_decay_epochs=10,
+        batch_size=40,  # 3 steps per epoch
         shuffle=False,
+        patience=None,
         random_state=0,
     )
     clf.initialize(X, Y)
     reference = keras.models.clone_model(clf.model_)
     reference.set_weights(clf.model_.get_weights())
+    rate = 0.01
+    if schedule == "exponential":
+        rate = keras.optimizers.schedules.ExponentialDecay(0.01, 30, 0.2)
     reference.compile(
-        optimizer=keras.optimizers.Adam(0.01),
+        optimizer=keras.optimizers.Adam(rate),
         loss="binary_crossentropy",
         metrics=["binary_accuracy"],
     )
@@ -89,7 +101,7 @@ def test_engine_matches_keras_fit_on_the_same_problem():
         X,
         Y.reshape(-1, 1).astype(np.float32),
         epochs=30,
-        batch_size=120,
+        batch_size=40,
         shuffle=False,
         verbose=0,
     ).history

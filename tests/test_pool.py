@@ -22,6 +22,7 @@ PARAMS = dict(
 
 @pytest.fixture(autouse=True)
 def empty_pool():
+    gc.collect()  # estimators of earlier tests release their engines now, not mid-test
     ENGINES.clear()
     yield
     ENGINES.clear()
