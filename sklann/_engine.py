@@ -216,6 +216,8 @@ class TrainingEngine:
                 momenta[batch],
             )
             weighted_loss += loss * tf.reduce_sum(batch_weights)
+            if not tf.math.is_finite(loss):
+                break  # diverged: no more steps on NaN weights
         return weighted_loss / tf.reduce_sum(weights)
 
     def _validation_loss(self, validation):
