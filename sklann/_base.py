@@ -235,8 +235,8 @@ class BaseMLP(BaseWrapper):
 
     # -- fitting ------------------------------------------------------------------
 
-    def _validate_training_data(self, X, y, reset):
-        return validate_data(
+    def _validate_training_data(self, X, y, reset, min_samples=2):
+        X, y = validate_data(
             self,
             X,
             y,
@@ -245,17 +245,24 @@ class BaseMLP(BaseWrapper):
             dtype=np.float32,
             multi_output=True,
             y_numeric=self._y_numeric,
+            ensure_min_samples=min_samples,
         )
+        return X, self._prepare_target(y)
 
-    def _initialize(self, X, y=None, classes=None):
-        """Validate the data, then build and compile a fresh network."""
-        X, y = self._validate_training_data(X, y, reset=True)
-        y = self._prepare_target(y)
-        target = self._target_encoder(y, classes)
+    def _adopt_target(self, target, y):
+        """Set the fitted attributes that describe the target."""
         self.target_encoder_ = target
-        network_seed, self._order_seed, self._split_seed = self._seeds()
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
-        self._spec = self._network_spec(X.shape[1], target)
+
+    def _initialize_network(self, n_features, target, y, seeds):
+        """Build (or take from the pool) a fresh network; reset the training state.
+
+        Runs only after all the data has been validated, so a failed fit
+        never leaves a half-initialised estimator.
+        """
+        network_seed, self._order_seed, self._split_seed = seeds
+        self._adopt_target(target, y)
+        self._spec = self._network_spec(n_features, target)
         self._release_engine()
         key = self._engine_key(target)
         engine = ENGINES.acquire(key)
@@ -268,7 +275,6 @@ class BaseMLP(BaseWrapper):
         self.n_iter_ = 0
         self._plateau = PlateauMonitor()
         self._stop = StopMonitor()
-        return X, y
 
     # -- engines ------------------------------------------------------------------
 
@@ -371,7 +377,10 @@ class BaseMLP(BaseWrapper):
         self
         """
         self._validate_params()
-        self._initialize(X, y)
+        X, y = self._validate_training_data(X, y, reset=True)
+        self._initialize_network(
+            X.shape[1], self._target_encoder(y, None), y, self._seeds()
+        )
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -394,28 +403,28 @@ class BaseMLP(BaseWrapper):
         """
         return self._fit(X, y, sample_weight, reset=not self._continues())
 
-    def _sample_weights(self, X, y, sample_weight):
+    def _sample_weights(self, X, y, sample_weight, target):
         weights = _check_sample_weight(
             sample_weight, X, dtype=np.float32, ensure_non_negative=True
         )
-        return weights * self._class_weights(y)
+        return weights * self._class_weights(y, target)
 
-    def _class_weights(self, y):
+    def _class_weights(self, y, target):
         return np.ones(len(y), dtype=np.float32)
 
     def _fit(self, X, y, sample_weight, *, reset, incremental=False, classes=None):
         """Validate, then train: ``epochs`` epochs, or one if ``incremental``.
 
-        ``incremental`` (``partial_fit``) holds out no validation data and
-        never stops early.
+        ``reset`` starts from a fresh network. ``incremental`` (``partial_fit``)
+        holds out no validation data and never stops early. Everything is
+        validated before the estimator's state changes.
         """
-        if reset:
-            X, y = self._initialize(X, y, classes)
-        else:
-            X, y = self._validate_training_data(X, y, reset=False)
-            y = self._prepare_target(y)
-        targets = self.target_encoder_.transform(y)
-        weights = self._sample_weights(X, y, sample_weight)
+        X, y = self._validate_training_data(
+            X, y, reset=reset, min_samples=1 if incremental else 2
+        )
+        target = self._target_encoder(y, classes) if reset else self.target_encoder_
+        targets = target.transform(y)
+        weights = self._sample_weights(X, y, sample_weight, target)
         if not np.any(weights > 0):
             raise ValueError(
                 "sample_weight (times class_weight) is zero for every sample: "
@@ -424,23 +433,27 @@ class BaseMLP(BaseWrapper):
         keep = weights > 0
         if not keep.all():
             X, targets, weights = X[keep], targets[keep], weights[keep]
+        seeds = self._seeds() if reset else None
         validation = None
         if not incremental and self._uses_early_stopping(len(weights)):
+            split_seed = seeds[2] if reset else self._split_seed
             (X, targets, weights), validation = self._validation_split(
-                X, targets, weights
+                X, targets, weights, target, split_seed
             )
+        if reset:
+            self._initialize_network(X.shape[1], target, y, seeds)
         self._train(X, targets, weights, validation, incremental)
         return self
 
-    def _validation_split(self, X, targets, weights):
+    def _validation_split(self, X, targets, weights, target, seed):
         """Hold out ``validation_split`` of the rows: shuffled, stratified if possible.
 
         Never the last rows (Keras's ``validation_split``), which would leak
         any ordering of the data into the validation set.
         """
-        strata = self._validation_strata(targets)
+        strata = self._validation_strata(targets, target)
         splitter = (ShuffleSplit if strata is None else StratifiedShuffleSplit)(
-            n_splits=1, test_size=self.validation_split, random_state=self._split_seed
+            n_splits=1, test_size=self.validation_split, random_state=seed
         )
         try:
             train, held_out = next(splitter.split(X, strata))
@@ -457,7 +470,7 @@ class BaseMLP(BaseWrapper):
             (X[held_out], targets[held_out], weights[held_out]),
         )
 
-    def _validation_strata(self, targets):
+    def _validation_strata(self, targets, target):
         """Labels to stratify the validation split by; None for no strata."""
         return None
 

@@ -75,24 +75,32 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return classifier_1d_target(y)
 
     def _target_encoder(self, y, classes):
-        target = ClassifierTarget().fit(y, classes)
+        return ClassifierTarget().fit(y, classes)
+
+    def _adopt_target(self, target, y):
+        super()._adopt_target(target, y)
         self.classes_ = target.classes
         self.n_classes_ = len(target.classes)
-        return target
 
-    def _validation_strata(self, targets):
+    def _validation_strata(self, targets, target):
         # Class indices (a binary target is a 0/1 column); multilabel: no strata.
-        if self.target_encoder_.target_type == "multilabel-indicator":
+        if target.target_type == "multilabel-indicator":
             return None
         return targets.ravel()
 
-    def _class_weights(self, y):
+    def _class_weights(self, y, target):
         if self.class_weight is None:
-            return super()._class_weights(y)
-        target = self.target_encoder_
+            return super()._class_weights(y, target)
         if target.target_type == "multilabel-indicator":
             raise ValueError("class_weight is not supported for multilabel targets.")
-        per_class = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        if isinstance(self.class_weight, dict):
+            unknown = [key for key in self.class_weight if key not in target.classes]
+            if unknown:
+                raise ValueError(
+                    f"class_weight names classes that are not in y: {unknown}; "
+                    f"the classes are {target.classes.tolist()}."
+                )
+        per_class = compute_class_weight(self.class_weight, classes=target.classes, y=y)
         return per_class[target.class_indices(y)].astype(np.float32)
 
     @_fit_context(prefer_skip_nested_validation=True)

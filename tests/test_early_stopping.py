@@ -1,6 +1,7 @@
 """Early stopping, convergence, divergence and continued training."""
 
 import warnings
+from functools import partial
 
 import keras
 import numpy as np
@@ -56,6 +57,8 @@ def test_best_weights_are_restored(stopped):
         X_NOISY,
         Y_NOISY.astype(np.float32).reshape(-1, 1),  # the binary target encoding
         np.ones(len(Y_NOISY), dtype=np.float32),
+        stopped.target_encoder_,
+        stopped._split_seed,
     )
     held_out_loss = log_loss(targets, stopped.predict_proba(X_val)[:, 1])
     best = stopped.history_["val_loss"][stopped.best_epoch_]
@@ -70,12 +73,12 @@ def test_validation_split_is_shuffled_and_stratified():
     clf = MLPClassifier(
         hidden_layer_sizes=(2,), epochs=1, validation_split=0.2, random_state=0
     ).fit(X, y)
-    (X_train, _, _), (X_val, y_val, _) = clf._validation_split(X, y, np.ones(100))
+    split = partial(clf._validation_split, X, y, np.ones(100), clf.target_encoder_)
+    (X_train, _, _), (X_val, y_val, _) = split(0)
     assert len(X_val) == 20 and len(X_train) == 80
     assert np.bincount(y_val.astype(int)).tolist() == [10, 6, 4]  # stratified
     assert not np.array_equal(np.sort(X_val.ravel()), np.arange(80, 100))
-    clf._split_seed = 1
-    _, (other, _, _) = clf._validation_split(X, y, np.ones(100))
+    _, (other, _, _) = split(1)
     assert set(other.ravel()) != set(X_val.ravel())  # the seed shuffles
 
 
@@ -85,7 +88,7 @@ def test_sorted_data_still_validates_on_every_class():
         **dict(OVERFIT, epochs=3, hidden_layer_sizes=(4,), metrics=None)
     ).fit(X_IRIS, Y_IRIS)
     _, (_, y_val, _) = clf._validation_split(
-        X_IRIS, Y_IRIS.astype(np.float32), np.ones(150)
+        X_IRIS, Y_IRIS.astype(np.float32), np.ones(150), clf.target_encoder_, 0
     )
     assert sorted(np.bincount(y_val.astype(int)).tolist()) == [12, 13, 13]
 
