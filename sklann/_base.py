@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import _check_sample_weight, _fit_context
 from ._engine import PlateauMonitor, StopMonitor, StopRules, TrainingEngine
+from ._interrupt import InterruptRequest, interrupt_handler
 from ._losses import per_sample_loss
 from ._metrics import build_metrics
 from ._network import NetworkSpec, build_network, resolve_initializer
@@ -137,7 +138,7 @@ class BaseMLP(BaseWrapper):
 
     def __getstate__(self):
         state = super().__getstate__()
-        for name in ("_engine", "_finalizer"):
+        for name in ("_engine", "_finalizer", "_pool_key"):
             state.pop(name, None)
         return state
 
@@ -260,17 +261,26 @@ class BaseMLP(BaseWrapper):
         Runs only after all the data has been validated, so a failed fit
         never leaves a half-initialised estimator.
         """
-        network_seed, self._order_seed, self._split_seed = seeds
-        self._adopt_target(target, y)
-        self._spec = self._network_spec(n_features, target)
-        self._release_engine()
-        key = self._engine_key(target)
-        engine = ENGINES.acquire(key)
+        network_seed, order_seed, split_seed = seeds
+        spec = self._network_spec(n_features, target)
+        key = self._engine_key(spec, target)
+        own = vars(self).get("_engine")
+        keep_own = (
+            key is not None and vars(self).get("_pool_key") == key and not own.exposed
+        )
+        engine = own if keep_own else ENGINES.acquire(key)
         if engine is None:
-            engine = self._new_engine(build_network(self._spec, seed=network_seed))
+            model = build_network(spec, seed=network_seed)
+            engine = self._new_engine(model, spec, target)
         else:
             engine.reset(network_seed)
-        self._adopt_engine(engine, key)
+        # Only now does the estimator's state change.
+        if not keep_own:
+            self._release_engine()
+            self._adopt_engine(engine, key)
+        self._order_seed, self._split_seed = order_seed, split_seed
+        self._adopt_target(target, y)
+        self._spec = spec
         self.history_ = {}
         self.n_iter_ = 0
         self._plateau = PlateauMonitor()
@@ -289,7 +299,7 @@ class BaseMLP(BaseWrapper):
         engine.exposed = True
         return engine.model
 
-    def _engine_key(self, target):
+    def _engine_key(self, spec, target):
         """What a pooled engine must match to be re-used, or None (never pool).
 
         Only configurations named by strings and numbers are pooled; Keras
@@ -299,7 +309,7 @@ class BaseMLP(BaseWrapper):
         if not all(isinstance(value, str) for value in named):
             return None
         key = (
-            self._spec,
+            spec,
             target.target_type,
             tuple(named),
             self.momentum,
@@ -322,20 +332,19 @@ class BaseMLP(BaseWrapper):
             return None
         return key
 
-    def _new_engine(self, model):
+    def _new_engine(self, model, spec, target):
         """An engine around ``model``, compiled with a new optimizer if it has none."""
-        target = self.target_encoder_
         loss_fn = self._loss_function(target)
         if getattr(model, "optimizer", None) is None:
             optimizer = self._build_optimizer()
-            if self._spec.precision == "mixed_float16":
+            if spec.precision == "mixed_float16":
                 optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
             model.compile(optimizer=optimizer, loss=loss_fn)
         if not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
         return TrainingEngine(
             model,
-            self._spec,
+            spec,
             loss_fn,
             build_metrics(self.metrics, target.target_type, self._routed("metrics")),
         )
@@ -343,6 +352,7 @@ class BaseMLP(BaseWrapper):
     def _adopt_engine(self, engine, key):
         """Own ``engine``; it goes back to the pool when this estimator is freed."""
         self._engine = engine
+        self._pool_key = key
         self._model = engine.model
         self._finalizer = weakref.finalize(self, ENGINES.release, key, engine)
         self._finalizer.atexit = False
@@ -352,6 +362,7 @@ class BaseMLP(BaseWrapper):
         if finalizer is not None:
             finalizer()
         vars(self).pop("_engine", None)
+        vars(self).pop("_pool_key", None)
 
     def _training_engine(self):
         """This estimator's engine; rebuilt around ``_model`` after unpickling.
@@ -360,7 +371,7 @@ class BaseMLP(BaseWrapper):
         """
         engine = vars(self).get("_engine")
         if engine is None:
-            engine = self._new_engine(self._model)
+            engine = self._new_engine(self._model, self._spec, self.target_encoder_)
             self._adopt_engine(engine, key=None)
         return engine
 
@@ -417,8 +428,19 @@ class BaseMLP(BaseWrapper):
 
         ``reset`` starts from a fresh network. ``incremental`` (``partial_fit``)
         holds out no validation data and never stops early. Everything is
-        validated before the estimator's state changes.
+        validated before the estimator's state changes. A first Ctrl-C from
+        here on stops training after the current step (see
+        :mod:`sklann._interrupt`).
         """
+        interrupt = InterruptRequest()
+        with interrupt_handler(interrupt.press):
+            return self._validate_and_train(
+                X, y, sample_weight, reset, incremental, classes, interrupt
+            )
+
+    def _validate_and_train(
+        self, X, y, sample_weight, reset, incremental, classes, interrupt
+    ):
         X, y = self._validate_training_data(
             X, y, reset=reset, min_samples=1 if incremental else 2
         )
@@ -442,7 +464,7 @@ class BaseMLP(BaseWrapper):
             )
         if reset:
             self._initialize_network(X.shape[1], target, y, seeds)
-        self._train(X, targets, weights, validation, incremental)
+        self._train(X, targets, weights, validation, incremental, interrupt)
         return self
 
     def _validation_split(self, X, targets, weights, target, seed):
@@ -474,7 +496,7 @@ class BaseMLP(BaseWrapper):
         """Labels to stratify the validation split by; None for no strata."""
         return None
 
-    def _train(self, X, targets, weights, validation, incremental):
+    def _train(self, X, targets, weights, validation, incremental, interrupt):
         engine = self._training_engine()
         schedule = self._rate_schedule(engine)
         if not incremental:
@@ -499,14 +521,25 @@ class BaseMLP(BaseWrapper):
             previous_rate=history["learning_rate"][-1] if history else None,
             callbacks=self.callbacks_,
             verbose=self.verbose,
+            interrupt=interrupt,
         )
         self._stop, self._plateau = result.stop, result.plateau
         for key, values in result.logs.items():
             history.setdefault(key, []).extend(values)
         self.n_iter_ = len(history["loss"])
         self.best_epoch_ = int(result.stop.best_epoch)
-        if validation is not None:
+        if validation is not None and self.n_iter_ > 0:
             engine.restore_best_weights()
+        if result.interrupted:
+            warnings.warn(
+                f"Training was interrupted (Ctrl-C) after {len(result.logs['loss'])} "
+                f"completed epochs of this call; the model keeps the weights of "
+                f"the last completed epoch (n_iter_={self.n_iter_}) and can be "
+                "used, or trained on with warm_start=True.",
+                UserWarning,
+                stacklevel=6,  # the caller of fit
+            )
+            return
         ran_out = len(result.logs["loss"]) == epochs and not result.stopped
         if not incremental and self.patience is not None and ran_out:
             self._warn_not_converged(validation is not None)
@@ -519,7 +552,7 @@ class BaseMLP(BaseWrapper):
             f"the last patience={self.patience} epochs. Raise epochs, or set "
             "patience=None to train every epoch without this check.",
             ConvergenceWarning,
-            stacklevel=6,  # the caller of fit
+            stacklevel=7,  # the caller of fit
         )
 
     def _batch_size(self):

@@ -25,6 +25,7 @@ import tensorflow as tf
 
 from ._data import dense_chunks, features_spec, gather_rows, graph_features
 from ._inference import forward, inference_plan
+from ._interrupt import InterruptRequest, call_in_worker
 from ._network import reinitialize_network
 from ._optimizers import momentum_setting, setting_from_variable
 
@@ -89,6 +90,7 @@ class TrainingResult(NamedTuple):
     stop: StopMonitor
     plateau: PlateauMonitor
     stopped: bool
+    interrupted: bool = False
 
 
 def epoch_order(n_samples, seed, epoch):
@@ -168,10 +170,11 @@ class TrainingEngine:
             self.base_momentum = float(getattr(inner, self.momentum_name))
             self._momentum = tf.Variable(self.base_momentum, trainable=False)
         # Early stopping restores the weights of the best epoch from here.
-        self._best_weights = [
-            tf.Variable(tf.zeros(v.shape, v.dtype), trainable=False)
-            for v in model.weights
-        ]
+        self._best_weights = _shadows(model.weights)
+        # Ctrl-C sets this flag; the compiled loop then stops after the step
+        # and goes back to the state at the start of the epoch.
+        self._interrupt = tf.Variable(False, trainable=False)
+        self._epoch_start = _shadows(model.weights + optimizer.variables)
         # TensorFlow counts traces per code object, so methods traced once per
         # engine would warn of "frequent retracing"; a partial is its own key.
         self._epochs_fn = tf.function(partial(self._run_epochs))
@@ -205,6 +208,7 @@ class TrainingEngine:
         n_samples = tf.shape(order)[0]
         n_batches = (n_samples + batch_size - 1) // batch_size
         weighted_loss = tf.constant(0.0)
+        interrupted = tf.constant(False)
         for batch in tf.range(n_batches):
             indices = order[batch * batch_size : (batch + 1) * batch_size]
             batch_weights = tf.gather(weights, indices)
@@ -216,9 +220,12 @@ class TrainingEngine:
                 momenta[batch],
             )
             weighted_loss += loss * tf.reduce_sum(batch_weights)
-            if not tf.math.is_finite(loss):
-                break  # diverged: no more steps on NaN weights
-        return weighted_loss / tf.reduce_sum(weights)
+            # Read once per step, after it: the caller acts on this value, not
+            # on a later read of the variable, which the graph may reorder.
+            interrupted = tf.identity(self._interrupt)
+            if not tf.math.is_finite(loss) or interrupted:
+                break  # diverged (no more steps on NaN weights) or Ctrl-C
+        return weighted_loss / tf.reduce_sum(weights), interrupted
 
     def _validation_loss(self, validation):
         """Weighted loss (plus penalties) on held-out data, in inference mode."""
@@ -285,7 +292,13 @@ class TrainingEngine:
                 control.rates[offset * steps : (offset + 1) * steps] * plateau.factor
             )
             momenta = control.momenta[offset * steps : (offset + 1) * steps]
-            loss = self._run_epoch(train, order, batch_size, rates, momenta)
+            _copy(self._epoch_state(), self._epoch_start)
+            loss, interrupted = self._run_epoch(
+                train, order, batch_size, rates, momenta
+            )
+            if interrupted:
+                _copy(self._epoch_start, self._epoch_state())
+                break
             values = {"loss": loss, "learning_rate": rates[0]}
             if self.momentum_name is not None:
                 values["momentum"] = momenta[0]
@@ -367,14 +380,15 @@ class TrainingEngine:
         ):
             variable.assign(start)
 
+    def _epoch_state(self):
+        return self.model.weights + self.model.optimizer.variables
+
     def _save_best_weights(self):
-        for best, variable in zip(self._best_weights, self.model.weights, strict=True):
-            best.assign(variable)
+        _copy(self.model.weights, self._best_weights)
 
     def restore_best_weights(self):
         """Give the network the weights of the best validation epoch."""
-        for best, variable in zip(self._best_weights, self.model.weights, strict=True):
-            variable.assign(best)
+        _copy(self._best_weights, self.model.weights)
         self._plan = None
 
     def fit(
@@ -396,6 +410,7 @@ class TrainingEngine:
         previous_rate=None,
         callbacks=(),
         verbose=0,
+        interrupt=None,
     ):
         """Train for up to ``epochs`` epochs.
 
@@ -429,6 +444,9 @@ class TrainingEngine:
         callbacks : list of keras.callbacks.Callback
         verbose : int, default=0
             1 prints one line per epoch.
+        interrupt : InterruptRequest, default=None
+            Set by Ctrl-C (see :mod:`sklann._interrupt`); once pressed,
+            training stops after the current step.
 
         Returns
         -------
@@ -436,6 +454,10 @@ class TrainingEngine:
             The per-epoch logs (``loss``, ``learning_rate``, ``momentum``
             when the schedule moves it, metrics, ``val_loss`` and validation
             metrics), the monitors, and whether the stopping rule fired.
+
+        Once ``interrupt`` is pressed, training stops after the current step
+        and puts back the state of the last completed epoch; the result then
+        has ``interrupted=True``.
 
         Raises
         ------
@@ -468,17 +490,27 @@ class TrainingEngine:
                 momenta=tf.constant(schedule.momenta(first_epoch, n_epochs, steps)),
                 rules=StopRules(*(tf.constant(value) for value in _typed(rules))),
             )
-            logs, stop, plateau, stopped = function(
-                train, validation, control, _typed_tuple(stop), _typed_tuple(plateau)
+            logs, stop, plateau, stopped = call_in_worker(
+                function,
+                train,
+                validation,
+                control,
+                _typed_tuple(stop),
+                _typed_tuple(plateau),
             )
             logs = {name: values.numpy().tolist() for name, values in logs.items()}
             if not schedule.moves_momentum:
                 logs.pop("momentum", None)
             _check_finite(logs, first_epoch)
             return TrainingResult(
-                logs, _host_tuple(stop), _host_tuple(plateau), bool(stopped)
+                logs,
+                _host_tuple(stop),
+                _host_tuple(plateau),
+                bool(stopped),
+                bool(self._interrupt.numpy()),
             )
 
+        (interrupt or InterruptRequest()).attach(self._interrupt)
         if callbacks or verbose:
             return self._fit_epoch_by_epoch(
                 run,
@@ -498,7 +530,7 @@ class TrainingEngine:
             callbacks, model=self.model, epochs=initial_epoch + epochs, verbose=verbose
         )
         logs_per_epoch = {}
-        stopped = False
+        stopped = interrupted = False
         self.model.stop_training = False
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, initial_epoch + epochs):
@@ -506,6 +538,9 @@ class TrainingEngine:
             callback_list.on_epoch_begin(epoch)
             result = run(epoch, 1, stop, plateau, previous_rate)
             stop, plateau, stopped = result.stop, result.plateau, result.stopped
+            if not result.logs["loss"]:  # interrupted before the epoch ended
+                interrupted = True
+                break
             logs = {name: values[0] for name, values in result.logs.items()}
             previous_rate = logs["learning_rate"]
             for key, value in logs.items():
@@ -513,10 +548,11 @@ class TrainingEngine:
             if verbose:
                 _print_epoch(epoch, initial_epoch + epochs, logs, started)
             callback_list.on_epoch_end(epoch, logs)
-            if stopped or self.model.stop_training:
+            if stopped or self.model.stop_training or bool(self._interrupt.numpy()):
+                interrupted = bool(self._interrupt.numpy())
                 break
         callback_list.on_train_end()
-        return TrainingResult(logs_per_epoch, stop, plateau, stopped)
+        return TrainingResult(logs_per_epoch, stop, plateau, stopped, interrupted)
 
     def predict(self, X):
         """Return the network's outputs for ``X`` (dense or CSR) as an ndarray.
@@ -529,6 +565,16 @@ class TrainingEngine:
             self._plan = inference_plan(self.model)
         chunks = [forward(self._plan, chunk) for chunk in dense_chunks(X)]
         return np.concatenate(chunks) if chunks else np.empty((0,))
+
+
+def _shadows(variables):
+    """Variables of the same shapes and dtypes, to copy state into."""
+    return [tf.Variable(tf.zeros(v.shape, v.dtype), trainable=False) for v in variables]
+
+
+def _copy(sources, destinations):
+    for source, destination in zip(sources, destinations, strict=True):
+        destination.assign(source)
 
 
 def _graph_data(X, targets, weights):
