@@ -1,6 +1,7 @@
 """sklann: Keras multilayer perceptrons as ordinary scikit-learn estimators."""
 
 from ._classifier import MLPClassifier
+from ._persistence import load, save
 from ._regressor import MLPRegressor
 from ._threads import apply_thread_budget
 
@@ -8,4 +9,4 @@ apply_thread_budget()
 
 __version__ = "0.1.0"
 
-__all__ = ["MLPClassifier", "MLPRegressor", "__version__"]
+__all__ = ["MLPClassifier", "MLPRegressor", "load", "save", "__version__"]

@@ -26,6 +26,7 @@ from ._metrics import build_metrics
 from ._network import NetworkSpec, build_network, resolve_initializer
 from ._optimizers import base_learning_rate, build_optimizer
 from ._params import normalize_layer_sizes, validate_cross_parameters
+from ._persistence import plain_state, restore_plain_state
 from ._pool import ENGINES
 from ._schedules import RateSchedule
 from ._scikeras import BaseWrapper, route_params, unflatten_params
@@ -137,10 +138,16 @@ class BaseMLP(BaseWrapper):
         return super(BaseWrapper, self).__repr__(N_CHAR_MAX=N_CHAR_MAX)
 
     def __getstate__(self):
-        state = super().__getstate__()
-        for name in ("_engine", "_finalizer", "_pool_key"):
-            state.pop(name, None)
-        return state
+        # Plain values, arrays and the network as .keras bytes: what pickle,
+        # joblib, skops and sklann.save store (see sklann._persistence).
+        return plain_state(super().__getstate__())
+
+    def __setstate__(self, state):
+        super().__setstate__(
+            restore_plain_state(
+                state, monitors={"_stop": StopMonitor, "_plateau": PlateauMonitor}
+            )
+        )
 
     # -- configuration ----------------------------------------------------------
 
@@ -372,6 +379,9 @@ class BaseMLP(BaseWrapper):
         engine = vars(self).get("_engine")
         if engine is None:
             engine = self._new_engine(self._model, self._spec, self.target_encoder_)
+            saved = vars(self).pop("_optimizer_state", None)
+            if saved is not None:
+                engine.load_optimizer_state(saved)
             self._adopt_engine(engine, key=None)
         return engine
 

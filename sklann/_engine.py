@@ -380,6 +380,17 @@ class TrainingEngine:
         ):
             variable.assign(start)
 
+    def load_optimizer_state(self, values):
+        """Give the optimizer saved variable values (a persisted, trained state)."""
+        variables = self.model.optimizer.variables
+        if len(values) != len(variables):
+            raise ValueError(
+                f"The saved optimizer state has {len(values)} variables; this "
+                f"optimizer has {len(variables)}."
+            )
+        for variable, value in zip(variables, values, strict=True):
+            variable.assign(value)
+
     def _epoch_state(self):
         return self.model.weights + self.model.optimizer.variables
 

@@ -1,0 +1,356 @@
+"""Persistence without pickle: ``sklann.save`` / ``sklann.load``, and safe state.
+
+A fitted estimator's state is kept *plain*: parameters, fitted attributes as
+numbers, strings, lists and NumPy arrays, the network as the bytes of a
+Keras ``.keras`` file, and the optimizer's variables as arrays. Pickle,
+joblib and skops use that state through ``__getstate__`` / ``__setstate__``.
+``sklann.save`` writes it to a single zip file:
+
+- ``sklann.json``: the format and sklann versions, the estimator class, the
+  parameters and the fitted attributes as JSON (arrays by reference);
+- ``arrays.npz``: the arrays, read back with ``allow_pickle=False``;
+- ``model.keras``: the network.
+
+Loading runs no code from the file: the JSON names only allow-listed sklann
+types, the network's config is checked against the layer types sklann builds
+before Keras reads it, and Keras then loads it with ``safe_mode=True``.
+"""
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import asdict
+
+import keras
+import numpy as np
+
+from ._network import NetworkSpec
+
+FORMAT = "sklann"
+FORMAT_VERSION = 1
+
+# The only layer types that sklann's networks contain.
+ALLOWED_LAYERS = frozenset(
+    {
+        "InputLayer",
+        "Dense",
+        "Dropout",
+        "AlphaDropout",
+        "BatchNormalization",
+        "Activation",
+    }
+)
+
+# Instance attributes that are not saved: the engine (rebuilt on demand),
+# its pool bookkeeping, and the callbacks of the last fit (they hold the model).
+TRANSIENT = ("_engine", "_finalizer", "_pool_key", "callbacks_")
+
+
+# -- the network ------------------------------------------------------------------
+
+
+def model_to_bytes(model):
+    """The network as the bytes of a ``.keras`` file (no optimizer, no loss)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        with open(path, "rb") as file:
+            return file.read()
+
+
+def check_model_config(data):
+    """Refuse a ``.keras`` file whose layers sklann would never build.
+
+    Raises
+    ------
+    ValueError
+        If the model is not a ``Sequential`` of Keras's own Dense, Dropout,
+        AlphaDropout, BatchNormalization and Activation layers.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        config = json.loads(archive.read("config.json"))
+    if config.get("class_name") != "Sequential" or config.get("module") != "keras":
+        raise ValueError(
+            f"The network is a {config.get('class_name')!r}, not a keras "
+            "Sequential built by sklann; refusing to load it."
+        )
+    for layer in config["config"]["layers"]:
+        name, module = layer.get("class_name"), layer.get("module")
+        if name not in ALLOWED_LAYERS or module != "keras.layers":
+            raise ValueError(
+                f"The network holds a layer of type {module}.{name}, which sklann "
+                "never builds; refusing to load it (it could run code)."
+            )
+
+
+def model_from_bytes(data):
+    """Load a network saved by :func:`model_to_bytes`, safely.
+
+    Raises
+    ------
+    ValueError
+        If the bytes are not a ``.keras`` file of a network sklann builds, or
+        Keras's safe mode refuses them.
+    """
+    try:
+        check_model_config(data)
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "model.keras")
+            with open(path, "wb") as file:
+                file.write(data)
+            return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except ValueError:
+        raise
+    except Exception as error:
+        raise ValueError(f"The saved network could not be loaded: {error}") from None
+
+
+# -- plain state (pickle, joblib, skops) ----------------------------------------
+
+
+def plain_state(state):
+    """Turn an estimator's ``__dict__`` into plain, pickle-free-friendly state.
+
+    The network becomes ``.keras`` bytes and the optimizer's variables a list
+    of arrays; the network spec a dict; the training monitors tuples.
+    """
+    state = {name: value for name, value in state.items() if name not in TRANSIENT}
+    model = state.pop("_model", None)
+    if model is not None:
+        state["_model_bytes"] = np.frombuffer(model_to_bytes(model), dtype=np.uint8)
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is not None:
+            state["_optimizer_state"] = [
+                keras.ops.convert_to_numpy(v) for v in optimizer.variables
+            ]
+    if "_spec" in state:
+        state["_spec"] = asdict(state["_spec"])
+    for name in ("_stop", "_plateau"):
+        if name in state:
+            state[name] = [np.asarray(value).item() for value in state[name]]
+    return state
+
+
+def restore_plain_state(state, monitors):
+    """Undo :func:`plain_state`; ``monitors`` maps ``_stop``/``_plateau`` to types."""
+    state = dict(state)
+    data = state.pop("_model_bytes", None)
+    if data is not None:
+        state["_model"] = model_from_bytes(np.asarray(data, dtype=np.uint8).tobytes())
+    if "_spec" in state:
+        spec = dict(state["_spec"])
+        spec["hidden_layer_sizes"] = tuple(spec["hidden_layer_sizes"])
+        state["_spec"] = NetworkSpec(**spec)
+    for name, monitor_type in monitors.items():
+        if name in state:
+            state[name] = monitor_type(*state[name])
+    return state
+
+
+# -- the single-file format ---------------------------------------------------------
+
+
+class _Encoder:
+    """JSON for plain values; arrays go to a side table, tuples are tagged."""
+
+    def __init__(self):
+        self.arrays = {}
+
+    def encode(self, value, where):
+        if value is None or isinstance(value, bool | int | float | str):
+            return value
+        if isinstance(value, np.generic):
+            return value.item()
+        if isinstance(value, np.ndarray):
+            return self._array(value, where)
+        if isinstance(value, tuple | list):
+            items = [self.encode(item, f"{where}[{i}]") for i, item in enumerate(value)]
+            return {"__tuple__": items} if isinstance(value, tuple) else items
+        if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+            return {
+                key: self.encode(item, f"{where}.{key}") for key, item in value.items()
+            }
+        if type(value).__name__ in TARGET_TYPES and type(value).__module__ == (
+            "sklann._targets"
+        ):
+            return {
+                "__target__": type(value).__name__,
+                "state": self.encode(vars(value), where),
+            }
+        raise ValueError(
+            f"sklann.save stores values as JSON and arrays; {where}={value!r} "
+            "cannot be stored. Set it to a string or number, or use pickle or "
+            "joblib (for files you trust)."
+        )
+
+    def _array(self, array, where):
+        key = f"a{len(self.arrays)}"
+        is_object = array.dtype == object
+        if is_object:
+            if not all(isinstance(item, str) for item in array.ravel()):
+                raise ValueError(
+                    f"sklann.save can store object arrays of strings only; {where} "
+                    "holds other objects."
+                )
+            array = array.astype(str)
+        self.arrays[key] = array
+        return {"__array__": key, "object": is_object}
+
+
+def _decode(value, arrays):
+    if isinstance(value, list):
+        return [_decode(item, arrays) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "__array__" in value:
+        array = arrays[value["__array__"]]
+        return array.astype(object) if value["object"] else array
+    if "__tuple__" in value:
+        return tuple(_decode(item, arrays) for item in value["__tuple__"])
+    if "__target__" in value:
+        return _new_target(value["__target__"], _decode(value["state"], arrays))
+    return {key: _decode(item, arrays) for key, item in value.items()}
+
+
+TARGET_TYPES = ("ClassifierTarget", "RegressorTarget")
+
+
+def _new_target(name, state):
+    from . import _targets
+
+    if name not in TARGET_TYPES:
+        raise ValueError(f"Unknown target type {name!r} in the file.")
+    target = object.__new__(getattr(_targets, name))
+    vars(target).update(state)
+    return target
+
+
+def _estimator_classes():
+    from ._classifier import MLPClassifier
+    from ._regressor import MLPRegressor
+
+    return {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
+
+
+def save(estimator, path):
+    """Save an sklann estimator to one file, without pickle.
+
+    Parameters
+    ----------
+    estimator : MLPClassifier or MLPRegressor
+        Fitted or not. Its parameters must be plain values (strings,
+        numbers, tuples, lists, dicts); Keras objects and functions as
+        parameters need pickle or joblib instead.
+    path : str or path-like
+        The file to write (conventionally ``*.sklann``).
+
+    Raises
+    ------
+    ValueError
+        If a parameter or attribute cannot be stored without pickle.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sklearn.datasets import load_iris
+    >>> import sklann
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = sklann.MLPClassifier(hidden_layer_sizes=(8,), epochs=5,
+    ...                            random_state=0).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "iris.sklann")
+    >>> sklann.save(clf, path)
+    >>> (sklann.load(path).predict(X) == clf.predict(X)).all()
+    np.True_
+    """
+    from . import __version__
+
+    name = type(estimator).__name__
+    if _estimator_classes().get(name) is not type(estimator):
+        raise TypeError(f"sklann.save saves sklann estimators; got {name}.")
+    params = estimator.get_params(deep=False)
+    state = estimator.__getstate__()  # plain state: see plain_state
+    model = state.pop("_model_bytes", None)
+    fitted = {key: value for key, value in state.items() if key not in params}
+    encoder = _Encoder()
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "sklann_version": __version__,
+        "estimator": name,
+        "params": encoder.encode(params, "params"),
+        "fitted": encoder.encode(fitted, "attributes"),
+    }
+    arrays = io.BytesIO()
+    np.savez(arrays, **encoder.arrays)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("sklann.json", json.dumps(document))
+        archive.writestr("arrays.npz", arrays.getvalue())
+        if model is not None:
+            archive.writestr("model.keras", model.tobytes())
+
+
+def load(path):
+    """Load an estimator written by :func:`save`; no code from the file runs.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    MLPClassifier or MLPRegressor
+
+    Raises
+    ------
+    ValueError
+        If the file is not an sklann file, is truncated or corrupted, comes
+        from an incompatible format version, or holds a network with layers
+        sklann never builds (such as ``Lambda``) or unknown classes.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            document = json.loads(archive.read("sklann.json"))
+            _check_format(document, path)
+            arrays = dict(
+                np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False)
+            )
+            names = archive.namelist()
+            model = archive.read("model.keras") if "model.keras" in names else None
+    except IncompatibleFile:
+        raise
+    except Exception as error:  # zip, zlib, JSON and NumPy errors alike
+        raise ValueError(
+            f"{os.fspath(path)!r} is not a readable sklann file (truncated, "
+            f"corrupted or not written by sklann.save): {error}"
+        ) from None
+    estimator_class = _estimator_classes()[document["estimator"]]
+    estimator = estimator_class(**_decode(document["params"], arrays))
+    state = dict(vars(estimator))
+    state.update(_decode(document["fitted"], arrays))
+    if model is not None:
+        state["_model_bytes"] = np.frombuffer(model, dtype=np.uint8)
+    estimator.__setstate__(state)
+    return estimator
+
+
+class IncompatibleFile(ValueError):
+    """A readable file that this sklann cannot load."""
+
+
+def _check_format(document, path):
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise IncompatibleFile(f"{os.fspath(path)!r} is not an sklann file.")
+    version = document.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IncompatibleFile(
+            f"{os.fspath(path)!r} uses sklann file format version {version!r} "
+            f"(written by sklann {document.get('sklann_version')}); this sklann "
+            f"reads version {FORMAT_VERSION}."
+        )
+    if document.get("estimator") not in _estimator_classes():
+        raise IncompatibleFile(
+            f"{os.fspath(path)!r} holds an unknown estimator "
+            f"{document.get('estimator')!r}."
+        )

@@ -1,0 +1,192 @@
+"""sklann.save / sklann.load without pickle, safe loading, skops and pickle."""
+
+import json
+import os
+import pickle
+import zipfile
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import sklann
+from sklann import MLPClassifier, MLPRegressor
+
+X, Y = load_iris(return_X_y=True)
+FRAME = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+LABELS = np.array(["setosa", "versicolor", "virginica"], dtype=object)[Y]
+PARAMS = dict(
+    hidden_layer_sizes=(8, 4),
+    batch_normalization="after",
+    dropout=0.1,
+    epochs=5,
+    lr_schedule="one_cycle",
+    random_state=0,
+)
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return MLPClassifier(**PARAMS).fit(FRAME, LABELS)
+
+
+@pytest.fixture
+def saved(classifier, tmp_path):
+    path = tmp_path / "iris.sklann"
+    sklann.save(classifier, path)
+    return path
+
+
+def test_round_trip_keeps_predictions_and_attributes(classifier, saved):
+    loaded = sklann.load(saved)
+    assert type(loaded) is MLPClassifier
+    assert loaded.get_params() == classifier.get_params()
+    np.testing.assert_array_equal(
+        loaded.predict_proba(FRAME), classifier.predict_proba(FRAME)
+    )
+    assert loaded.predict(FRAME).tolist() == classifier.predict(FRAME).tolist()
+    assert loaded.classes_.dtype == object and loaded.classes_.tolist() == [
+        "setosa",
+        "versicolor",
+        "virginica",
+    ]
+    assert loaded.feature_names_in_.tolist() == ["sl", "sw", "pl", "pw"]
+    assert loaded.history_ == classifier.history_
+    assert loaded.n_iter_ == classifier.n_iter_ == 5
+
+
+def test_a_loaded_model_trains_on_like_the_original(classifier, saved):
+    """The optimizer state and schedule position are saved too."""
+    loaded = sklann.load(saved)
+    original = pickle.loads(pickle.dumps(classifier))
+    for estimator in (original, loaded):
+        estimator.set_params(warm_start=True).fit(FRAME, LABELS)
+    assert loaded.n_iter_ == 10
+    np.testing.assert_allclose(
+        loaded.predict_proba(FRAME), original.predict_proba(FRAME), rtol=1e-5
+    )
+
+
+def test_regressor_and_unfitted_estimators(tmp_path):
+    reg = MLPRegressor(hidden_layer_sizes=(4,), epochs=3, random_state=0)
+    sklann.save(reg, tmp_path / "unfitted.sklann")
+    unfitted = sklann.load(tmp_path / "unfitted.sklann")
+    assert unfitted.get_params() == reg.get_params()
+    assert not unfitted.__sklearn_is_fitted__()
+    reg.fit(X, X[:, :2])
+    sklann.save(reg, tmp_path / "fitted.sklann")
+    np.testing.assert_array_equal(
+        sklann.load(tmp_path / "fitted.sklann").predict(X), reg.predict(X)
+    )
+
+
+def test_parameters_that_need_pickle_are_refused(tmp_path):
+    clf = MLPClassifier(callbacks=[keras.callbacks.Callback()])
+    with pytest.raises(ValueError, match=r"params\.callbacks.*pickle"):
+        sklann.save(clf, tmp_path / "x.sklann")
+    with pytest.raises(TypeError, match="saves sklann estimators"):
+        sklann.save(StandardScaler(), tmp_path / "x.sklann")
+
+
+def rewrite(path, target, replace):
+    """Copy the zip at ``path`` to ``target``, replacing some members."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
+        for name in source.namelist():
+            out.writestr(name, replace.get(name, source.read(name)))
+    return target
+
+
+def keras_file_bytes(model, tmp_path):
+    model.save(tmp_path / "other.keras")
+    return (tmp_path / "other.keras").read_bytes()
+
+
+def test_a_lambda_layer_is_refused_and_runs_no_code(saved, tmp_path):
+    marker = tmp_path / "ran"
+    lambda_model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Lambda(lambda x, path=str(marker): (open(path, "w"), x)[1]),
+            keras.layers.Dense(3),
+        ]
+    )
+    marker.unlink(missing_ok=True)  # building the model ran the lambda once
+    evil = rewrite(
+        saved,
+        tmp_path / "evil.sklann",
+        {"model.keras": keras_file_bytes(lambda_model, tmp_path)},
+    )
+    with pytest.raises(ValueError, match="Lambda.*refusing"):
+        sklann.load(evil)
+    assert not marker.exists()
+
+
+def test_an_unknown_layer_class_is_refused(saved, tmp_path):
+    @keras.saving.register_keras_serializable(package="outside")
+    class Sneaky(keras.layers.Layer):
+        def call(self, x):
+            return x
+
+    model = keras.Sequential([keras.Input((4,)), Sneaky(), keras.layers.Dense(3)])
+    evil = rewrite(
+        saved,
+        tmp_path / "sneaky.sklann",
+        {"model.keras": keras_file_bytes(model, tmp_path)},
+    )
+    with pytest.raises(ValueError, match="Sneaky.*refusing"):
+        sklann.load(evil)
+
+
+def test_an_incompatible_format_version_is_named(saved, tmp_path):
+    with zipfile.ZipFile(saved) as archive:
+        document = json.loads(archive.read("sklann.json"))
+    document["format_version"] = 999
+    future = rewrite(
+        saved, tmp_path / "future.sklann", {"sklann.json": json.dumps(document)}
+    )
+    with pytest.raises(ValueError, match="format version 999.*reads version 1"):
+        sklann.load(future)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "not a zip"])
+def test_truncated_or_corrupted_files_get_a_clear_error(saved, tmp_path, damage):
+    data = bytearray(saved.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip":
+        middle = len(data) // 2
+        data[middle : middle + 64] = bytes(64)
+    elif damage == "empty":
+        data = b""
+    else:
+        data = b"hello, I am a text file"
+    broken = tmp_path / "broken.sklann"
+    broken.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="not a readable sklann file"):
+        sklann.load(broken)
+
+
+def test_skops_round_trip_of_a_pipeline_trusting_only_sklann_types(tmp_path):
+    sio = pytest.importorskip("skops.io")
+    pipe = make_pipeline(StandardScaler(), MLPClassifier(**PARAMS)).fit(FRAME, LABELS)
+    path = os.fspath(tmp_path / "pipe.skops")
+    sio.dump(pipe, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert untrusted and all(name.startswith("sklann.") for name in untrusted)
+    loaded = sio.load(path, trusted=untrusted)
+    np.testing.assert_array_equal(
+        loaded.predict_proba(FRAME), pipe.predict_proba(FRAME)
+    )
+
+
+def test_pickled_state_holds_no_keras_objects(classifier):
+    state = classifier.__getstate__()
+    assert "_model" not in state and state["_model_bytes"].dtype == np.uint8
+    restored = pickle.loads(pickle.dumps(classifier))
+    np.testing.assert_array_equal(
+        restored.predict_proba(FRAME), classifier.predict_proba(FRAME)
+    )
