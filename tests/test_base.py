@@ -74,16 +74,32 @@ def test_seeded_fit_leaves_global_state_alone():
     MLPClassifier(**PARAMS).fit(X, Y)
 
 
-def test_fits_in_threads_equal_serial_fits():
+def seeded_probabilities(seed):
+    return MLPClassifier(**PARAMS, random_state=seed).fit(X, Y).predict_proba(X)
+
+
+@pytest.mark.parametrize("runner", ["threads", "joblib-threading"])
+def test_fits_in_threads_equal_serial_fits(runner):
     seeds = [0, 1, 2, 3]
-
-    def fit(seed):
-        return MLPClassifier(**PARAMS, random_state=seed).fit(X, Y).predict_proba(X)
-
-    serial = [fit(seed) for seed in seeds]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        threaded = list(pool.map(fit, seeds))
+    serial = [seeded_probabilities(seed) for seed in seeds]
+    if runner == "threads":
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            threaded = list(pool.map(seeded_probabilities, seeds))
+    else:
+        threaded = joblib.Parallel(n_jobs=2, backend="threading")(
+            joblib.delayed(seeded_probabilities)(seed) for seed in seeds
+        )
     for a, b in zip(serial, threaded, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_results_do_not_depend_on_the_order_of_fits():
+    forward = [seeded_probabilities(seed) for seed in (0, 1, 2)]
+    # other configurations in between, and the pooled engines re-used
+    MLPRegressor(hidden_layer_sizes=(3,), epochs=2, random_state=9).fit(X, X[:, 0])
+    MLPClassifier(**dict(PARAMS, epochs=2), lr_schedule="one_cycle").fit(X, Y)
+    backward = [seeded_probabilities(seed) for seed in (2, 1, 0)][::-1]
+    for a, b in zip(forward, backward, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
