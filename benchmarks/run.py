@@ -213,20 +213,27 @@ def rss_mb():
 
 X, y = load_digits(return_X_y=True)
 X = X / 16.0
-checkpoints, marks = {{1, 10, 50, 100}}, {{}}
-for i in range(1, 101):
-    COMPETITORS[{library!r}]("classification", (100,), 5, seed=i).fit(X, y)
+# 12 small architectures in turn: more than sklann's pool keeps idle, so
+# networks keep being built and dropped, as in a search over layer sizes.
+sizes = [(16,), (24,), (32,), (48,), (64,), (16, 16), (32, 16), (32, 32),
+         (64, 32), (24, 24), (48, 24), (64, 64)]
+checkpoints, marks = {{1, 10, 50, 100, 200}}, {{}}
+for i in range(1, {fits} + 1):
+    hidden = sizes[i % len(sizes)]
+    COMPETITORS[{library!r}]("classification", hidden, 3, seed=i).fit(X, y)
     gc.collect()
     if i in checkpoints:
         marks[i] = rss_mb()
 print(marks)
 """
 
+MEMORY_FITS = 200
+
 
 def memory(libraries):
     rows = {}
     for library in libraries:
-        code = RSS_PROBE.format(here=str(HERE), library=library)
+        code = RSS_PROBE.format(here=str(HERE), library=library, fits=MEMORY_FITS)
         out = (
             subprocess.run(
                 [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -235,11 +242,12 @@ def memory(libraries):
             .splitlines()[-1]
         )
         marks = {int(k): v for k, v in eval(out).items()}  # noqa: S307 (our own output)
-        rows[library] = {"rss_mb": marks, "growth_1_to_100": marks[100] - marks[1]}
+        growth = marks[MEMORY_FITS] - marks[1]
+        rows[library] = {"rss_mb": marks, "growth_1_to_200": growth}
         print(
-            f"  {library:12s} RSS after 1/10/50/100 fits: "
-            + " / ".join(f"{marks[k]:.0f}" for k in (1, 10, 50, 100))
-            + f" MB (growth {marks[100] - marks[1]:+.0f} MB)",
+            f"  {library:12s} RSS after 1/10/50/100/200 fits: "
+            + " / ".join(f"{marks[k]:.0f}" for k in (1, 10, 50, 100, 200))
+            + f" MB (growth {growth:+.0f} MB)",
             flush=True,
         )
     return rows
@@ -301,15 +309,16 @@ def markdown(results):
             lines.append(f"| {label} | {' | '.join(cells)} | {r:.2f}x |")
     lines += [
         "",
-        "| RSS (MB) after fits | 1 | 10 | 50 | 100 | growth |",
-        "|---|---|---|---|---|---|",
+        "| RSS (MB) after fits (12 architectures in turn) | 1 | 10 | 50 | 100 "
+        "| 200 | growth 1 to 200 |",
+        "|---|---|---|---|---|---|---|",
     ]
     for lib, row in results["memory"].items():
         marks = row["rss_mb"]
         lines.append(
             f"| {lib} | "
-            + " | ".join(f"{marks[k]:.0f}" for k in (1, 10, 50, 100))
-            + f" | {row['growth_1_to_100']:+.0f} |"
+            + " | ".join(f"{marks[k]:.0f}" for k in (1, 10, 50, 100, 200))
+            + f" | {row['growth_1_to_200']:+.0f} |"
         )
     flagged = [
         f"{row['workload']}: sklann {row['libraries']['sklann']['score']:.3f} vs best "
