@@ -536,13 +536,14 @@ class BaseMLP(BaseWrapper):
         self._stop, self._plateau = result.stop, result.plateau
         for key, values in result.logs.items():
             history.setdefault(key, []).extend(values)
-        self.n_iter_ = len(history["loss"])
+        epochs_run = len(result.logs.get("loss", ()))
+        self.n_iter_ += epochs_run
         self.best_epoch_ = int(result.stop.best_epoch)
         if validation is not None and self.n_iter_ > 0:
             engine.restore_best_weights()
         if result.interrupted:
             warnings.warn(
-                f"Training was interrupted (Ctrl-C) after {len(result.logs['loss'])} "
+                f"Training was interrupted (Ctrl-C) after {epochs_run} "
                 f"completed epochs of this call; the model keeps the weights of "
                 f"the last completed epoch (n_iter_={self.n_iter_}) and can be "
                 "used, or trained on with warm_start=True.",
@@ -550,7 +551,7 @@ class BaseMLP(BaseWrapper):
                 stacklevel=6,  # the caller of fit
             )
             return
-        ran_out = len(result.logs["loss"]) == epochs and not result.stopped
+        ran_out = epochs_run == epochs and not result.stopped
         if not incremental and self.patience is not None and ran_out:
             self._warn_not_converged(validation is not None)
 

@@ -27,7 +27,11 @@ from ._data import dense_chunks, features_spec, gather_rows, graph_features
 from ._inference import forward, inference_plan
 from ._interrupt import InterruptRequest, call_in_worker
 from ._network import reinitialize_network
-from ._optimizers import momentum_setting, setting_from_variable
+from ._optimizers import (
+    momentum_setting,
+    setting_from_variable,
+    skip_single_replica_all_reduce,
+)
 
 # Rows per forward pass when the validation loss is computed.
 VALIDATION_CHUNK_ROWS = 8192
@@ -161,6 +165,7 @@ class TrainingEngine:
         self.metrics = list(metrics)
         self.exposed = False  # True once model_ was handed to user code
         optimizer = model.optimizer
+        skip_single_replica_all_reduce(optimizer)
         self._optimizer_start = [v.numpy() for v in optimizer.variables]
         self.momentum_name = momentum_setting(optimizer)
         self.base_momentum = None

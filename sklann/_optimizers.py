@@ -187,3 +187,25 @@ def base_learning_rate(optimizer, learning_rate):
             "constant learning rate."
         )
     return float(own_rate)
+
+
+def skip_single_replica_all_reduce(optimizer):
+    """Stop ``optimizer`` from all-reducing gradients when nothing is distributed.
+
+    Keras's TensorFlow optimizer sums gradients across replicas with
+    ``ReplicaContext.all_reduce`` even on a single device, where it is the
+    identity. In graph mode that op registers a custom gradient in
+    TensorFlow's global gradient registry, which is never cleared and keeps
+    the whole traced training graph alive: about 9 MB per network traced,
+    for the life of the process. Outside a ``tf.distribute`` strategy the
+    step is skipped; inside one, the optimizer is left as it is.
+    """
+    if tf.distribute.has_strategy():
+        return
+    for part in (optimizer, getattr(optimizer, "inner_optimizer", None)):
+        if part is not None and hasattr(part, "_all_reduce_sum_gradients"):
+            part._all_reduce_sum_gradients = _unchanged
+
+
+def _unchanged(grads_and_vars):
+    return list(grads_and_vars)

