@@ -514,25 +514,26 @@ class BaseMLP(BaseWrapper):
         epochs = 1 if incremental else self.epochs
         history = self.history_
         self.callbacks_ = self._callbacks()
-        result = engine.fit(
-            X,
-            targets,
-            weights,
-            schedule=schedule,
-            epochs=epochs,
-            batch_size=self._batch_size(),
-            shuffle=self.shuffle,
-            seed=self._order_seed,
-            validation=validation,
-            rules=self._stop_rules(incremental),
-            stop=self._stop,
-            plateau=self._plateau,
-            initial_epoch=self.n_iter_,
-            previous_rate=history["learning_rate"][-1] if history else None,
-            callbacks=self.callbacks_,
-            verbose=self.verbose,
-            interrupt=interrupt,
-        )
+        with ENGINES.training():
+            result = engine.fit(
+                X,
+                targets,
+                weights,
+                schedule=schedule,
+                epochs=epochs,
+                batch_size=self._batch_size(),
+                shuffle=self.shuffle,
+                seed=self._order_seed,
+                validation=validation,
+                rules=self._stop_rules(incremental),
+                stop=self._stop,
+                plateau=self._plateau,
+                initial_epoch=self.n_iter_,
+                previous_rate=(history.get("learning_rate") or [None])[-1],
+                callbacks=self.callbacks_,
+                verbose=self.verbose,
+                interrupt=interrupt,
+            )
         self._stop, self._plateau = result.stop, result.plateau
         for key, values in result.logs.items():
             history.setdefault(key, []).extend(values)

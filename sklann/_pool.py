@@ -14,6 +14,9 @@ the user may still hold the model.
 
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
+
+from tensorflow.python.eager import context
 
 
 class EnginePool:
@@ -31,10 +34,13 @@ class EnginePool:
     (True, True)
     """
 
-    def __init__(self, max_idle=8):
+    def __init__(self, max_idle=8, forget_kernels=None):
         self.max_idle = max_idle
         self._idle = OrderedDict()
         self._lock = threading.Lock()
+        self._forget_kernels = forget_kernels
+        self._dropped = False  # an engine was dropped since kernels were forgotten
+        self._training = 0  # fits in progress
 
     def acquire(self, key):
         """Take an idle engine for ``key``, or return None."""
@@ -51,25 +57,52 @@ class EnginePool:
 
     def release(self, key, engine):
         """Give back an engine that its estimator no longer uses."""
-        if key is None or engine.exposed:
-            return
         with self._lock:
+            if key is None or engine.exposed:
+                self._dropped = True
+                return
             self._idle.setdefault(key, []).append(engine)
             self._idle.move_to_end(key)
             while sum(map(len, self._idle.values())) > self.max_idle:
                 oldest = next(iter(self._idle))
                 self._idle[oldest].pop(0)
+                self._dropped = True
                 if not self._idle[oldest]:
                     del self._idle[oldest]
 
     def clear(self):
         """Drop every idle engine."""
         with self._lock:
+            self._dropped = self._dropped or bool(self._idle)
             self._idle.clear()
+
+    @contextmanager
+    def training(self):
+        """Mark a fit in progress; forget dropped engines' kernels when none is.
+
+        TensorFlow caches a compiled kernel for every function it ran, and
+        keeps it after the function is gone: about 0.8 MB for each network
+        built and dropped. The cache is cleared only between fits, when an
+        engine was dropped since the last time.
+        """
+        with self._lock:
+            if self._training == 0 and self._dropped and self._forget_kernels:
+                self._forget_kernels()
+                self._dropped = False
+            self._training += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._training -= 1
 
     def __len__(self):
         with self._lock:
             return sum(map(len, self._idle.values()))
 
 
-ENGINES = EnginePool()
+def _clear_kernel_cache():
+    context.context().clear_kernel_cache()
+
+
+ENGINES = EnginePool(forget_kernels=_clear_kernel_cache)
