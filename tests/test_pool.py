@@ -125,3 +125,30 @@ def test_repeated_fits_do_not_accumulate_engines_or_models():
     for seed in range(10):
         fit_and_drop(**PARAMS, random_state=seed)
     assert live_engines() == baseline == 1
+
+
+def test_kernels_of_dropped_engines_are_forgotten_between_fits_only():
+    from sklann._pool import EnginePool
+
+    forgotten = []
+    pool = EnginePool(max_idle=1, forget_kernels=lambda: forgotten.append(1))
+
+    class Engine:
+        exposed = False
+
+    with pool.training():
+        assert forgotten == []  # nothing dropped yet
+    pool.release("a", Engine())
+    pool.release("b", Engine())  # evicts "a"
+    with pool.training():
+        assert forgotten == [1]
+        pool.release("c", Engine())  # evicts "b" while a fit runs
+        with pool.training():  # a second fit starts: the first still runs
+            assert forgotten == [1]
+    with pool.training():
+        assert forgotten == [1, 1]  # no fit running: now
+    with pool.training():
+        assert forgotten == [1, 1]  # nothing dropped since
+    pool.release(None, Engine())  # never pooled: dropped
+    with pool.training():
+        assert forgotten == [1, 1, 1]
