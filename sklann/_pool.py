@@ -34,12 +34,13 @@ class EnginePool:
     (True, True)
     """
 
-    def __init__(self, max_idle=8, forget_kernels=None):
+    def __init__(self, max_idle=8, forget_kernels=None, forget_after=16):
         self.max_idle = max_idle
+        self.forget_after = forget_after
         self._idle = OrderedDict()
         self._lock = threading.Lock()
         self._forget_kernels = forget_kernels
-        self._dropped = False  # an engine was dropped since kernels were forgotten
+        self._dropped = 0  # engines dropped since kernels were last forgotten
         self._training = 0  # fits in progress
 
     def acquire(self, key):
@@ -59,21 +60,21 @@ class EnginePool:
         """Give back an engine that its estimator no longer uses."""
         with self._lock:
             if key is None or engine.exposed:
-                self._dropped = True
+                self._dropped += 1
                 return
             self._idle.setdefault(key, []).append(engine)
             self._idle.move_to_end(key)
             while sum(map(len, self._idle.values())) > self.max_idle:
                 oldest = next(iter(self._idle))
                 self._idle[oldest].pop(0)
-                self._dropped = True
+                self._dropped += 1
                 if not self._idle[oldest]:
                     del self._idle[oldest]
 
     def clear(self):
         """Drop every idle engine."""
         with self._lock:
-            self._dropped = self._dropped or bool(self._idle)
+            self._dropped += sum(map(len, self._idle.values()))
             self._idle.clear()
 
     @contextmanager
@@ -82,13 +83,16 @@ class EnginePool:
 
         TensorFlow caches a compiled kernel for every function it ran, and
         keeps it after the function is gone: about 0.8 MB for each network
-        built and dropped. The cache is cleared only between fits, when an
-        engine was dropped since the last time.
+        built and dropped. Clearing the cache also drops the kernels of the
+        live engines, which then take a fraction of a second to instantiate
+        again, so it is cleared only between fits and once ``forget_after``
+        engines have been dropped: memory stays bounded, at little cost.
         """
         with self._lock:
-            if self._training == 0 and self._dropped and self._forget_kernels:
+            due = self._dropped >= self.forget_after and self._forget_kernels
+            if self._training == 0 and due:
                 self._forget_kernels()
-                self._dropped = False
+                self._dropped = 0
             self._training += 1
         try:
             yield

@@ -131,7 +131,9 @@ def test_kernels_of_dropped_engines_are_forgotten_between_fits_only():
     from sklann._pool import EnginePool
 
     forgotten = []
-    pool = EnginePool(max_idle=1, forget_kernels=lambda: forgotten.append(1))
+    pool = EnginePool(
+        max_idle=1, forget_kernels=lambda: forgotten.append(1), forget_after=1
+    )
 
     class Engine:
         exposed = False
@@ -152,3 +154,20 @@ def test_kernels_of_dropped_engines_are_forgotten_between_fits_only():
     pool.release(None, Engine())  # never pooled: dropped
     with pool.training():
         assert forgotten == [1, 1, 1]
+
+
+def test_kernels_are_forgotten_only_after_forget_after_drops():
+    from sklann._pool import EnginePool
+
+    forgotten = []
+    pool = EnginePool(
+        max_idle=0, forget_kernels=lambda: forgotten.append(1), forget_after=3
+    )
+
+    class Engine:
+        exposed = False
+
+    for expected in ([], [], [1], [1], [1], [1, 1]):
+        pool.release("a", Engine())  # max_idle=0: dropped at once
+        with pool.training():
+            assert forgotten == expected
