@@ -34,7 +34,7 @@ class EnginePool:
     (True, True)
     """
 
-    def __init__(self, max_idle=8, forget_kernels=None, forget_after=16):
+    def __init__(self, max_idle=6, forget_kernels=None, forget_after=8):
         self.max_idle = max_idle
         self.forget_after = forget_after
         self._idle = OrderedDict()
