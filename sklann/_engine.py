@@ -68,10 +68,10 @@ class StopRules(NamedTuple):
     ``patience=0`` never stops; ``plateau_patience=0`` never cuts.
     """
 
-    tol: float = 0.0
-    patience: int = 0
-    plateau_patience: int = 0
-    plateau_factor: float = 1.0
+    tol: object = np.float32(0.0)
+    patience: object = np.int32(0)
+    plateau_patience: object = np.int32(0)
+    plateau_factor: object = np.float32(1.0)
 
 
 class EpochControl(NamedTuple):
@@ -504,7 +504,7 @@ class TrainingEngine:
                     schedule.rates(first_epoch, n_epochs, steps, previous_rate)
                 ),
                 momenta=tf.constant(schedule.momenta(first_epoch, n_epochs, steps)),
-                rules=StopRules(*(tf.constant(value) for value in _typed(rules))),
+                rules=_typed_tuple(rules),
             )
             logs, stop, plateau, stopped = call_in_worker(
                 function,
@@ -601,17 +601,8 @@ def _graph_data(X, targets, weights):
     )
 
 
-def _typed(rules):
-    return (
-        np.float32(rules.tol),
-        np.int32(rules.patience),
-        np.int32(rules.plateau_patience),
-        np.float32(rules.plateau_factor),
-    )
-
-
 def _typed_tuple(monitor):
-    """A monitor's fields as tensors of the dtypes its defaults have."""
+    """The fields of rules or a monitor as tensors of the dtypes of its defaults."""
     defaults = type(monitor)()
     return type(monitor)(
         *(

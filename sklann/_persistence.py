@@ -27,6 +27,7 @@ import keras
 import numpy as np
 
 from ._network import NetworkSpec
+from ._targets import ClassifierTarget, RegressorTarget
 
 FORMAT = "sklann"
 FORMAT_VERSION = 1
@@ -172,9 +173,7 @@ class _Encoder:
             return {
                 key: self.encode(item, f"{where}.{key}") for key, item in value.items()
             }
-        if type(value).__name__ in TARGET_TYPES and type(value).__module__ == (
-            "sklann._targets"
-        ):
+        if type(value) in TARGET_TYPES.values():
             return {
                 "__target__": type(value).__name__,
                 "state": self.encode(vars(value), where),
@@ -214,15 +213,13 @@ def _decode(value, arrays):
     return {key: _decode(item, arrays) for key, item in value.items()}
 
 
-TARGET_TYPES = ("ClassifierTarget", "RegressorTarget")
+TARGET_TYPES = {kind.__name__: kind for kind in (ClassifierTarget, RegressorTarget)}
 
 
 def _new_target(name, state):
-    from . import _targets
-
     if name not in TARGET_TYPES:
         raise ValueError(f"Unknown target type {name!r} in the file.")
-    target = object.__new__(getattr(_targets, name))
+    target = object.__new__(TARGET_TYPES[name])
     vars(target).update(state)
     return target
 

@@ -64,7 +64,7 @@ class EnginePool:
                 return
             self._idle.setdefault(key, []).append(engine)
             self._idle.move_to_end(key)
-            while sum(map(len, self._idle.values())) > self.max_idle:
+            while self._count() > self.max_idle:
                 oldest = next(iter(self._idle))
                 self._idle[oldest].pop(0)
                 self._dropped += 1
@@ -74,7 +74,7 @@ class EnginePool:
     def clear(self):
         """Drop every idle engine."""
         with self._lock:
-            self._dropped += sum(map(len, self._idle.values()))
+            self._dropped += self._count()
             self._idle.clear()
 
     @contextmanager
@@ -100,9 +100,13 @@ class EnginePool:
             with self._lock:
                 self._training -= 1
 
+    def _count(self):
+        """Idle engines in all (the caller holds the lock)."""
+        return sum(map(len, self._idle.values()))
+
     def __len__(self):
         with self._lock:
-            return sum(map(len, self._idle.values()))
+            return self._count()
 
 
 def _clear_kernel_cache():

@@ -151,7 +151,7 @@ class RateSchedule:
         if not self.moves_momentum:
             return np.full(len(position), base, dtype=np.float32)
         low = max(base - ONE_CYCLE_MOMENTUM_DIP, 0.0)
-        fraction = self._run_fraction(position)
+        fraction = self._run_fraction(position - self.warmup_epochs)
         rising = fraction < ONE_CYCLE_PEAK
         momenta = np.where(
             rising,
@@ -160,10 +160,10 @@ class RateSchedule:
         )
         return momenta.astype(np.float32)
 
-    def _run_fraction(self, position):
-        """Fraction of the post-warm-up run done, clipped to [0, 1]."""
+    def _run_fraction(self, after):
+        """Fraction of the post-warm-up run done ``after`` epochs past warm-up."""
         horizon = max(self.total_epochs - self.warmup_epochs, 1)
-        return np.clip((position - self.warmup_epochs) / horizon, 0.0, 1.0)
+        return np.clip(after / horizon, 0.0, 1.0)
 
     def _named_rates(self, after):
         lr, rate, period = self.learning_rate, self.decay_rate, self.decay_epochs
@@ -177,16 +177,14 @@ class RateSchedule:
         if name == "step":
             return lr * rate ** np.floor(np.floor(after) / period)
         if name == "cosine":
-            return _cosine_ramp(
-                lr, lr * rate, self._run_fraction(after + self.warmup_epochs)
-            )
+            return _cosine_ramp(lr, lr * rate, self._run_fraction(after))
         if name == "cosine_restarts":
             _, done = _restart_cycles(after / period)
             return _cosine_ramp(lr, lr * rate, done)
         return self._one_cycle_rates(after)
 
     def _one_cycle_rates(self, after):
-        fraction = self._run_fraction(after + self.warmup_epochs)
+        fraction = self._run_fraction(after)
         peak = self.learning_rate
         start = peak * self.decay_rate
         final = start / ONE_CYCLE_FINAL_DIVISOR

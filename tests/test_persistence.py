@@ -105,6 +105,17 @@ def keras_file_bytes(model, tmp_path):
     return (tmp_path / "other.keras").read_bytes()
 
 
+def assert_load_refused(saved, tmp_path, model, match):
+    """A copy of ``saved`` holding ``model`` as its network is refused at load."""
+    evil = rewrite(
+        saved,
+        tmp_path / "evil.sklann",
+        {"model.keras": keras_file_bytes(model, tmp_path)},
+    )
+    with pytest.raises(ValueError, match=match):
+        sklann.load(evil)
+
+
 def test_a_lambda_layer_is_refused_and_runs_no_code(saved, tmp_path):
     marker = tmp_path / "ran"
     lambda_model = keras.Sequential(
@@ -115,13 +126,7 @@ def test_a_lambda_layer_is_refused_and_runs_no_code(saved, tmp_path):
         ]
     )
     marker.unlink(missing_ok=True)  # building the model ran the lambda once
-    evil = rewrite(
-        saved,
-        tmp_path / "evil.sklann",
-        {"model.keras": keras_file_bytes(lambda_model, tmp_path)},
-    )
-    with pytest.raises(ValueError, match="Lambda.*refusing"):
-        sklann.load(evil)
+    assert_load_refused(saved, tmp_path, lambda_model, match="Lambda.*refusing")
     assert not marker.exists()
 
 
@@ -132,13 +137,7 @@ def test_an_unknown_layer_class_is_refused(saved, tmp_path):
             return x
 
     model = keras.Sequential([keras.Input((4,)), Sneaky(), keras.layers.Dense(3)])
-    evil = rewrite(
-        saved,
-        tmp_path / "sneaky.sklann",
-        {"model.keras": keras_file_bytes(model, tmp_path)},
-    )
-    with pytest.raises(ValueError, match="Sneaky.*refusing"):
-        sklann.load(evil)
+    assert_load_refused(saved, tmp_path, model, match="Sneaky.*refusing")
 
 
 def test_an_incompatible_format_version_is_named(saved, tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._pool import ENGINES
+from sklann._pool import ENGINES, EnginePool
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(80, 4)).astype(np.float32)
@@ -127,47 +127,44 @@ def test_repeated_fits_do_not_accumulate_engines_or_models():
     assert live_engines() == baseline == 1
 
 
-def test_kernels_of_dropped_engines_are_forgotten_between_fits_only():
-    from sklann._pool import EnginePool
+class IdleEngine:
+    exposed = False
 
+
+def counting_pool(max_idle, forget_after):
+    """A pool whose kernel forgetting appends to the returned list."""
     forgotten = []
     pool = EnginePool(
-        max_idle=1, forget_kernels=lambda: forgotten.append(1), forget_after=1
+        max_idle=max_idle,
+        forget_kernels=lambda: forgotten.append(1),
+        forget_after=forget_after,
     )
+    return pool, forgotten
 
-    class Engine:
-        exposed = False
 
+def test_kernels_of_dropped_engines_are_forgotten_between_fits_only():
+    pool, forgotten = counting_pool(max_idle=1, forget_after=1)
     with pool.training():
         assert forgotten == []  # nothing dropped yet
-    pool.release("a", Engine())
-    pool.release("b", Engine())  # evicts "a"
+    pool.release("a", IdleEngine())
+    pool.release("b", IdleEngine())  # evicts "a"
     with pool.training():
         assert forgotten == [1]
-        pool.release("c", Engine())  # evicts "b" while a fit runs
+        pool.release("c", IdleEngine())  # evicts "b" while a fit runs
         with pool.training():  # a second fit starts: the first still runs
             assert forgotten == [1]
     with pool.training():
         assert forgotten == [1, 1]  # no fit running: now
     with pool.training():
         assert forgotten == [1, 1]  # nothing dropped since
-    pool.release(None, Engine())  # never pooled: dropped
+    pool.release(None, IdleEngine())  # never pooled: dropped
     with pool.training():
         assert forgotten == [1, 1, 1]
 
 
 def test_kernels_are_forgotten_only_after_forget_after_drops():
-    from sklann._pool import EnginePool
-
-    forgotten = []
-    pool = EnginePool(
-        max_idle=0, forget_kernels=lambda: forgotten.append(1), forget_after=3
-    )
-
-    class Engine:
-        exposed = False
-
+    pool, forgotten = counting_pool(max_idle=0, forget_after=3)
     for expected in ([], [], [1], [1], [1], [1, 1]):
-        pool.release("a", Engine())  # max_idle=0: dropped at once
+        pool.release("a", IdleEngine())  # max_idle=0: dropped at once
         with pool.training():
             assert forgotten == expected
