@@ -19,7 +19,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import _check_sample_weight, _fit_context
+from ._data import dense_chunks
 from ._engine import PlateauMonitor, StopMonitor, StopRules, TrainingEngine
+from ._inference import forward, inference_plan
 from ._interrupt import InterruptRequest, interrupt_handler
 from ._losses import per_sample_loss
 from ._metrics import build_metrics
@@ -132,14 +134,17 @@ class BaseMLP(BaseWrapper):
         return tags
 
     def __sklearn_is_fitted__(self):
-        return "_model" in vars(self)
+        return "_weights" in vars(self)
 
     def __repr__(self, N_CHAR_MAX=700):
         return super(BaseWrapper, self).__repr__(N_CHAR_MAX=N_CHAR_MAX)
 
     def __getstate__(self):
-        # Plain values, arrays and the network as .keras bytes: what pickle,
-        # joblib, skops and sklann.save store (see sklann._persistence).
+        # Plain values and arrays (the weights and optimizer state): what
+        # pickle, joblib, skops and sklann.save store (see sklann._persistence).
+        engine = vars(self).get("_engine")
+        if engine is not None:  # model_ is in user hands: its weights may differ
+            self._weights, self._optimizer_state = engine.state()
         return plain_state(super().__getstate__())
 
     def __setstate__(self, state):
@@ -148,6 +153,28 @@ class BaseMLP(BaseWrapper):
                 state, monitors={"_stop": StopMonitor, "_plateau": PlateauMonitor}
             )
         )
+
+    def _check_restored_state(self):
+        """Check a state read by :func:`sklann.load` before any of it is used.
+
+        The parameters must be valid, the stored architecture the one they
+        describe, and the weights must fit the network sklann builds for it.
+
+        Raises
+        ------
+        ValueError
+            If any of these does not hold.
+        """
+        self._validate_params()
+        if not self.__sklearn_is_fitted__():
+            return
+        expected = self._network_spec(self.n_features_in_, self.target_encoder_)
+        if self._spec != expected:
+            raise ValueError(
+                f"The stored network {self._spec} is not the one the stored "
+                f"parameters describe ({expected}); refusing the file."
+            )
+        self._inference_plan()  # builds the network and loads the weights
 
     # -- configuration ----------------------------------------------------------
 
@@ -273,9 +300,12 @@ class BaseMLP(BaseWrapper):
         key = self._engine_key(spec, target)
         own = vars(self).get("_engine")
         keep_own = (
-            key is not None and vars(self).get("_pool_key") == key and not own.exposed
+            own is not None
+            and key is not None
+            and vars(self).get("_pool_key") == key
+            and not own.exposed
         )
-        engine = own if keep_own else ENGINES.acquire(key)
+        engine = own if keep_own else ENGINES.acquire(key, self._holder_token())
         if engine is None:
             model = build_network(spec, seed=network_seed)
             engine = self._new_engine(model, spec, target)
@@ -288,6 +318,8 @@ class BaseMLP(BaseWrapper):
         self._order_seed, self._split_seed = order_seed, split_seed
         self._adopt_target(target, y)
         self._spec = spec
+        for name in ("_weights", "_optimizer_state", "_plan"):
+            vars(self).pop(name, None)
         self.history_ = {}
         self.n_iter_ = 0
         self._plateau = PlateauMonitor()
@@ -302,6 +334,7 @@ class BaseMLP(BaseWrapper):
         Reading it hands the network to the caller, so it is never recycled
         for another estimator's fit (see :mod:`sklann._pool`).
         """
+        check_is_fitted(self)
         engine = self._training_engine()
         engine.exposed = True
         return engine.model
@@ -357,10 +390,9 @@ class BaseMLP(BaseWrapper):
         )
 
     def _adopt_engine(self, engine, key):
-        """Own ``engine``; it goes back to the pool when this estimator is freed."""
+        """Hold ``engine`` until :meth:`_store_state` or this estimator's end."""
         self._engine = engine
         self._pool_key = key
-        self._model = engine.model
         self._finalizer = weakref.finalize(self, ENGINES.release, key, engine)
         self._finalizer.atexit = False
 
@@ -369,21 +401,44 @@ class BaseMLP(BaseWrapper):
         if finalizer is not None:
             finalizer()
         vars(self).pop("_engine", None)
-        vars(self).pop("_pool_key", None)
+
+    def _holder_token(self):
+        return vars(self).get("_state_token")
 
     def _training_engine(self):
-        """This estimator's engine; rebuilt around ``_model`` after unpickling.
+        """An engine holding this estimator's trained state, to train or expose.
 
-        A rebuilt engine is never pooled: its optimizer has trained state.
+        The engine given back after the last fit is taken from the pool again
+        (without reloading if no other fit used it since); otherwise any
+        engine of this configuration, or a new network, gets the saved state.
         """
         engine = vars(self).get("_engine")
+        if engine is not None:
+            return engine
+        if "_pool_key" not in vars(self):  # unpickled
+            self._pool_key = self._engine_key(self._spec, self.target_encoder_)
+        key, token = self._pool_key, self._holder_token()
+        engine = ENGINES.acquire(key, token)
         if engine is None:
-            engine = self._new_engine(self._model, self._spec, self.target_encoder_)
-            saved = vars(self).pop("_optimizer_state", None)
-            if saved is not None:
-                engine.load_optimizer_state(saved)
-            self._adopt_engine(engine, key=None)
+            model = build_network(self._spec, seed=0)
+            engine = self._new_engine(model, self._spec, self.target_encoder_)
+        if token is None or engine.holder is not token:
+            engine.load_state(self._weights, self._optimizer_state)
+        self._adopt_engine(engine, key)
         return engine
+
+    def _store_state(self, engine):
+        """Copy the trained state into arrays; give a poolable engine back.
+
+        The engine stays with the estimator when it cannot be pooled, when
+        its model is in user hands, or when the last fit's callbacks hold it.
+        """
+        self._weights, self._optimizer_state = engine.state()
+        self._plan = inference_plan(engine.model)
+        self._state_token = engine.holder = object()
+        keep = engine.exposed or vars(self).get("callbacks_")
+        if self._pool_key is not None and not keep:
+            self._release_engine()
 
     def initialize(self, X, y):
         """Build the network for ``X`` and ``y`` without training it.
@@ -402,6 +457,7 @@ class BaseMLP(BaseWrapper):
         self._initialize_network(
             X.shape[1], self._target_encoder(y, None), y, self._seeds()
         )
+        self._store_state(self._engine)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -512,36 +568,46 @@ class BaseMLP(BaseWrapper):
         if not incremental:
             self._stop = StopMonitor()
         epochs = 1 if incremental else self.epochs
-        history = self.history_
         self.callbacks_ = self._callbacks()
         with ENGINES.training():
-            result = engine.fit(
-                X,
-                targets,
-                weights,
-                schedule=schedule,
-                epochs=epochs,
-                batch_size=self._batch_size(),
-                shuffle=self.shuffle,
-                seed=self._order_seed,
-                validation=validation,
-                rules=self._stop_rules(incremental),
-                stop=self._stop,
-                plateau=self._plateau,
-                initial_epoch=self.n_iter_,
-                previous_rate=(history.get("learning_rate") or [None])[-1],
-                callbacks=self.callbacks_,
-                verbose=self.verbose,
-                interrupt=interrupt,
-            )
-        self._stop, self._plateau = result.stop, result.plateau
+            try:
+                result = engine.fit(
+                    X,
+                    targets,
+                    weights,
+                    schedule=schedule,
+                    epochs=epochs,
+                    batch_size=self._batch_size(),
+                    shuffle=self.shuffle,
+                    seed=self._order_seed,
+                    validation=validation,
+                    rules=self._stop_rules(incremental),
+                    stop=self._stop,
+                    plateau=self._plateau,
+                    initial_epoch=self.n_iter_,
+                    previous_rate=(self.history_.get("learning_rate") or [None])[-1],
+                    callbacks=self.callbacks_,
+                    verbose=self.verbose,
+                    interrupt=interrupt,
+                )
+                self._stop, self._plateau = result.stop, result.plateau
+                self._record(result, validation, engine)
+            finally:
+                self._store_state(engine)
+        self._after_training(result, epochs, incremental, validation is not None)
+
+    def _record(self, result, validation, engine):
+        """Add a training call's logs, epochs and best weights to the estimator."""
         for key, values in result.logs.items():
-            history.setdefault(key, []).extend(values)
-        epochs_run = len(result.logs.get("loss", ()))
-        self.n_iter_ += epochs_run
+            self.history_.setdefault(key, []).extend(values)
+        self.n_iter_ += len(result.logs.get("loss", ()))
         self.best_epoch_ = int(result.stop.best_epoch)
         if validation is not None and self.n_iter_ > 0:
             engine.restore_best_weights()
+
+    def _after_training(self, result, epochs, incremental, early_stopping):
+        """Warn of an interrupted or unconverged training call."""
+        epochs_run = len(result.logs.get("loss", ()))
         if result.interrupted:
             warnings.warn(
                 f"Training was interrupted (Ctrl-C) after {epochs_run} "
@@ -549,12 +615,12 @@ class BaseMLP(BaseWrapper):
                 f"the last completed epoch (n_iter_={self.n_iter_}) and can be "
                 "used, or trained on with warm_start=True.",
                 UserWarning,
-                stacklevel=6,  # the caller of fit
+                stacklevel=7,  # the caller of fit
             )
             return
         ran_out = epochs_run == epochs and not result.stopped
         if not incremental and self.patience is not None and ran_out:
-            self._warn_not_converged(validation is not None)
+            self._warn_not_converged(early_stopping)
 
     def _warn_not_converged(self, early_stopping):
         monitored = "validation loss" if early_stopping else "training loss"
@@ -564,7 +630,7 @@ class BaseMLP(BaseWrapper):
             f"the last patience={self.patience} epochs. Raise epochs, or set "
             "patience=None to train every epoch without this check.",
             ConvergenceWarning,
-            stacklevel=7,  # the caller of fit
+            stacklevel=8,  # the caller of fit
         )
 
     def _batch_size(self):
@@ -581,7 +647,22 @@ class BaseMLP(BaseWrapper):
         check_is_fitted(self)
         # float64: prediction runs in NumPy float64 (sklann._inference)
         X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float64)
-        return self._training_engine().predict(X)
+        plan = self._inference_plan()
+        chunks = [forward(plan, chunk) for chunk in dense_chunks(X)]
+        return np.concatenate(chunks) if chunks else np.empty((0,))
+
+    def _inference_plan(self):
+        """The float64 NumPy network (:mod:`sklann._inference`) of the fit.
+
+        Remade from the model at every call once ``model_`` is in user hands,
+        since its weights may have been set.
+        """
+        engine = vars(self).get("_engine")
+        if engine is not None and engine.exposed:
+            return inference_plan(engine.model)
+        if vars(self).get("_plan") is None:  # unpickled
+            self._store_state(self._training_engine())
+        return self._plan
 
 
 def _copy_random_state(random_state):

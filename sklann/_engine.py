@@ -23,8 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._data import dense_chunks, features_spec, gather_rows, graph_features
-from ._inference import forward, inference_plan
+from ._data import features_spec, gather_rows, graph_features
 from ._interrupt import InterruptRequest, call_in_worker
 from ._network import reinitialize_network
 from ._optimizers import (
@@ -184,7 +183,9 @@ class TrainingEngine:
         # engine would warn of "frequent retracing"; a partial is its own key.
         self._epochs_fn = tf.function(partial(self._run_epochs))
         self._concrete = {}
-        self._plan = None  # the float64 NumPy network, made at first predict
+        # The estimator state these variables hold (see BaseMLP._store_state):
+        # an estimator taking this engine back skips reloading its own state.
+        self.holder = None
 
     # -- graph code ---------------------------------------------------------------
 
@@ -378,23 +379,43 @@ class TrainingEngine:
     def reset(self, seed):
         """Fresh seeded weights and optimizer state, for a new fit."""
         reinitialize_network(self.model, self.spec, seed)
-        self._plan = None
+        self.holder = None
         optimizer = self.model.optimizer
         for variable, start in zip(
             optimizer.variables, self._optimizer_start, strict=True
         ):
             variable.assign(start)
 
-    def load_optimizer_state(self, values):
-        """Give the optimizer saved variable values (a persisted, trained state)."""
-        variables = self.model.optimizer.variables
-        if len(values) != len(variables):
+    def state(self):
+        """The trained state as arrays: network variables, optimizer variables.
+
+        The network's variables include the dropout layers' random generator
+        states, so training continued from a saved state is exact.
+        """
+        return (
+            [np.asarray(v.numpy()) for v in self.model.variables],
+            [np.asarray(v.numpy()) for v in self.model.optimizer.variables],
+        )
+
+    def load_state(self, weights, optimizer_state):
+        """Give the network and optimizer a state saved by :meth:`state`.
+
+        Raises
+        ------
+        ValueError
+            If the arrays do not match the variables in number or shape.
+        """
+        variables = self.model.variables + self.model.optimizer.variables
+        values = list(weights) + list(optimizer_state)
+        shapes = [tuple(np.shape(value)) for value in values]
+        if shapes != [tuple(variable.shape) for variable in variables]:
             raise ValueError(
-                f"The saved optimizer state has {len(values)} variables; this "
-                f"optimizer has {len(variables)}."
+                f"The saved state ({len(values)} arrays) does not match the "
+                f"network and optimizer ({len(variables)} variables)."
             )
         for variable, value in zip(variables, values, strict=True):
             variable.assign(value)
+        self.holder = None
 
     def _epoch_state(self):
         return self.model.weights + self.model.optimizer.variables
@@ -405,7 +426,6 @@ class TrainingEngine:
     def restore_best_weights(self):
         """Give the network the weights of the best validation epoch."""
         _copy(self._best_weights, self.model.weights)
-        self._plan = None
 
     def fit(
         self,
@@ -483,7 +503,6 @@ class TrainingEngine:
         function = self._epochs_function(
             not isinstance(X, np.ndarray), targets, validation is not None
         )
-        self._plan = None
         rules = rules or StopRules()
         stop = stop or StopMonitor()
         plateau = plateau or PlateauMonitor()
@@ -569,18 +588,6 @@ class TrainingEngine:
                 break
         callback_list.on_train_end()
         return TrainingResult(logs_per_epoch, stop, plateau, stopped, interrupted)
-
-    def predict(self, X):
-        """Return the network's outputs for ``X`` (dense or CSR) as an ndarray.
-
-        Runs the float64 NumPy forward pass (:mod:`sklann._inference`). Its
-        weights are copied after training, and before every call once
-        ``model_`` is in user hands (its weights may have been set).
-        """
-        if self._plan is None or self.exposed:
-            self._plan = inference_plan(self.model)
-        chunks = [forward(self._plan, chunk) for chunk in dense_chunks(X)]
-        return np.concatenate(chunks) if chunks else np.empty((0,))
 
 
 def _shadows(variables):

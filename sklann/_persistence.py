@@ -1,111 +1,46 @@
 """Persistence without pickle: ``sklann.save`` / ``sklann.load``, and safe state.
 
 A fitted estimator's state is kept *plain*: parameters, fitted attributes as
-numbers, strings, lists and NumPy arrays, the network as the bytes of a
-Keras ``.keras`` file, and the optimizer's variables as arrays. Pickle,
-joblib and skops use that state through ``__getstate__`` / ``__setstate__``.
-``sklann.save`` writes it to a single zip file:
+numbers, strings, lists and NumPy arrays, among them the network's weights
+and the optimizer's variables. Pickle, joblib and skops use that state
+through ``__getstate__`` / ``__setstate__``. ``sklann.save`` writes it to a
+single zip file:
 
 - ``sklann.json``: the format and sklann versions, the estimator class, the
   parameters and the fitted attributes as JSON (arrays by reference);
-- ``arrays.npz``: the arrays, read back with ``allow_pickle=False``;
-- ``model.keras``: the network.
+- ``arrays.npz``: the arrays, read back with ``allow_pickle=False``.
 
-Loading runs no code from the file: the JSON names only allow-listed sklann
-types, the network's config is checked against the layer types sklann builds
-before Keras reads it, and Keras then loads it with ``safe_mode=True``.
+Loading runs no code from the file and deserialises no Keras object: the
+JSON names only allow-listed sklann types, the parameters are validated like
+the constructor's, the stored architecture must be the one those parameters
+describe, and sklann builds the network itself before giving it the weights.
 """
 
 import io
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import asdict
 
-import keras
 import numpy as np
 
 from ._network import NetworkSpec
 from ._targets import ClassifierTarget, RegressorTarget
 
 FORMAT = "sklann"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
-# The only layer types that sklann's networks contain.
-ALLOWED_LAYERS = frozenset(
-    {
-        "InputLayer",
-        "Dense",
-        "Dropout",
-        "AlphaDropout",
-        "BatchNormalization",
-        "Activation",
-    }
+# Instance attributes that are not saved: the engine and its pool bookkeeping
+# (rebuilt on demand), the NumPy forward pass (remade from the weights), and
+# the callbacks of the last fit (they hold the model).
+TRANSIENT = (
+    "_engine",
+    "_finalizer",
+    "_pool_key",
+    "_state_token",
+    "_plan",
+    "callbacks_",
 )
-
-# Instance attributes that are not saved: the engine (rebuilt on demand),
-# its pool bookkeeping, and the callbacks of the last fit (they hold the model).
-TRANSIENT = ("_engine", "_finalizer", "_pool_key", "callbacks_")
-
-
-# -- the network ------------------------------------------------------------------
-
-
-def model_to_bytes(model):
-    """The network as the bytes of a ``.keras`` file (no optimizer, no loss)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        model.save(path)
-        with open(path, "rb") as file:
-            return file.read()
-
-
-def check_model_config(data):
-    """Refuse a ``.keras`` file whose layers sklann would never build.
-
-    Raises
-    ------
-    ValueError
-        If the model is not a ``Sequential`` of Keras's own Dense, Dropout,
-        AlphaDropout, BatchNormalization and Activation layers.
-    """
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        config = json.loads(archive.read("config.json"))
-    if config.get("class_name") != "Sequential" or config.get("module") != "keras":
-        raise ValueError(
-            f"The network is a {config.get('class_name')!r}, not a keras "
-            "Sequential built by sklann; refusing to load it."
-        )
-    for layer in config["config"]["layers"]:
-        name, module = layer.get("class_name"), layer.get("module")
-        if name not in ALLOWED_LAYERS or module != "keras.layers":
-            raise ValueError(
-                f"The network holds a layer of type {module}.{name}, which sklann "
-                "never builds; refusing to load it (it could run code)."
-            )
-
-
-def model_from_bytes(data):
-    """Load a network saved by :func:`model_to_bytes`, safely.
-
-    Raises
-    ------
-    ValueError
-        If the bytes are not a ``.keras`` file of a network sklann builds, or
-        Keras's safe mode refuses them.
-    """
-    try:
-        check_model_config(data)
-        with tempfile.TemporaryDirectory() as folder:
-            path = os.path.join(folder, "model.keras")
-            with open(path, "wb") as file:
-                file.write(data)
-            return keras.saving.load_model(path, compile=False, safe_mode=True)
-    except ValueError:
-        raise
-    except Exception as error:
-        raise ValueError(f"The saved network could not be loaded: {error}") from None
 
 
 # -- plain state (pickle, joblib, skops) ----------------------------------------
@@ -114,18 +49,10 @@ def model_from_bytes(data):
 def plain_state(state):
     """Turn an estimator's ``__dict__`` into plain, pickle-free-friendly state.
 
-    The network becomes ``.keras`` bytes and the optimizer's variables a list
-    of arrays; the network spec a dict; the training monitors tuples.
+    Engines and other live objects are left out; the network spec becomes a
+    dict, the training monitors lists.
     """
     state = {name: value for name, value in state.items() if name not in TRANSIENT}
-    model = state.pop("_model", None)
-    if model is not None:
-        state["_model_bytes"] = np.frombuffer(model_to_bytes(model), dtype=np.uint8)
-        optimizer = getattr(model, "optimizer", None)
-        if optimizer is not None:
-            state["_optimizer_state"] = [
-                keras.ops.convert_to_numpy(v) for v in optimizer.variables
-            ]
     if "_spec" in state:
         state["_spec"] = asdict(state["_spec"])
     for name in ("_stop", "_plateau"):
@@ -137,9 +64,6 @@ def plain_state(state):
 def restore_plain_state(state, monitors):
     """Undo :func:`plain_state`; ``monitors`` maps ``_stop``/``_plateau`` to types."""
     state = dict(state)
-    data = state.pop("_model_bytes", None)
-    if data is not None:
-        state["_model"] = model_from_bytes(np.asarray(data, dtype=np.uint8).tobytes())
     if "_spec" in state:
         spec = dict(state["_spec"])
         spec["hidden_layer_sizes"] = tuple(spec["hidden_layer_sizes"])
@@ -268,7 +192,6 @@ def save(estimator, path):
         raise TypeError(f"sklann.save saves sklann estimators; got {name}.")
     params = estimator.get_params(deep=False)
     state = estimator.__getstate__()  # plain state: see plain_state
-    model = state.pop("_model_bytes", None)
     fitted = {key: value for key, value in state.items() if key not in params}
     encoder = _Encoder()
     document = {
@@ -284,8 +207,6 @@ def save(estimator, path):
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("sklann.json", json.dumps(document))
         archive.writestr("arrays.npz", arrays.getvalue())
-        if model is not None:
-            archive.writestr("model.keras", model.tobytes())
 
 
 def load(path):
@@ -303,8 +224,8 @@ def load(path):
     ------
     ValueError
         If the file is not an sklann file, is truncated or corrupted, comes
-        from an incompatible format version, or holds a network with layers
-        sklann never builds (such as ``Lambda``) or unknown classes.
+        from an incompatible format version, names unknown classes, or holds
+        parameters, an architecture or weights that do not fit together.
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -313,8 +234,6 @@ def load(path):
             arrays = dict(
                 np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False)
             )
-            names = archive.namelist()
-            model = archive.read("model.keras") if "model.keras" in names else None
     except IncompatibleFile:
         raise
     except Exception as error:  # zip, zlib, JSON and NumPy errors alike
@@ -326,9 +245,8 @@ def load(path):
     estimator = estimator_class(**_decode(document["params"], arrays))
     state = dict(vars(estimator))
     state.update(_decode(document["fitted"], arrays))
-    if model is not None:
-        state["_model_bytes"] = np.frombuffer(model, dtype=np.uint8)
     estimator.__setstate__(state)
+    estimator._check_restored_state()
     return estimator
 
 

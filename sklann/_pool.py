@@ -4,9 +4,13 @@ A search fits the same configuration again and again (folds, repeats,
 candidates that differ only in learning rate or seed). Building a Keras
 network and tracing its training function costs far more than a small fit,
 and each new Keras model keeps some memory for the life of the process. So
-when a fitted estimator is garbage-collected, its engine returns here, and
-the next fit with the same configuration re-uses it: fresh seeded weights,
-reset optimizer, no new tracing.
+as soon as a fit ends, the estimator copies its trained state into NumPy
+arrays and its engine returns here; the next fit with the same configuration
+re-uses it: fresh seeded weights, reset optimizer, no new tracing. A fitted
+estimator therefore holds no engine, and many fitted estimators (a joblib
+batch of folds in one worker) share one. It takes an engine back, with its
+state reloaded, only to train on (``warm_start``, ``partial_fit``) or to hand
+out ``model_``.
 
 An engine whose ``model_`` was handed to user code is never re-used, since
 the user may still hold the model.
@@ -26,7 +30,7 @@ class EnginePool:
     --------
     >>> pool = EnginePool(max_idle=1)
     >>> class Engine:
-    ...     exposed = False
+    ...     exposed, holder = False, None
     >>> first, second = Engine(), Engine()
     >>> pool.release("a", first)
     >>> pool.release("b", second)
@@ -43,15 +47,20 @@ class EnginePool:
         self._dropped = 0  # engines dropped since kernels were last forgotten
         self._training = 0  # fits in progress
 
-    def acquire(self, key):
-        """Take an idle engine for ``key``, or return None."""
+    def acquire(self, key, holder=None):
+        """Take an idle engine for ``key``, or return None.
+
+        An engine whose ``holder`` is ``holder`` (it still holds that
+        estimator's state) is preferred; otherwise the most recent one.
+        """
         if key is None:
             return None
         with self._lock:
             engines = self._idle.get(key)
             if not engines:
                 return None
-            engine = engines.pop()
+            held = [i for i, engine in enumerate(engines) if engine.holder is holder]
+            engine = engines.pop(held[-1] if holder is not None and held else -1)
             if not engines:
                 del self._idle[key]
             return engine

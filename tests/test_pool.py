@@ -28,10 +28,15 @@ def empty_pool():
     ENGINES.clear()
 
 
+def engine_of(estimator):
+    """The engine that holds ``estimator``'s trained state (taken from the pool)."""
+    return estimator._training_engine()
+
+
 def fit_and_drop(**params):
     """Fit, keep the predictions, and free the estimator (engine to the pool)."""
     clf = MLPClassifier(**params).fit(X, Y)
-    engine, proba = clf._engine, clf.predict_proba(X)
+    engine, proba = engine_of(clf), clf.predict_proba(X)
     del clf
     gc.collect()
     return engine, proba
@@ -82,11 +87,44 @@ def test_a_model_handed_to_the_user_is_never_reused():
         np.testing.assert_array_equal(before, after)
 
 
-def test_refit_releases_the_previous_engine():
+def test_refit_takes_its_own_engine_and_gives_it_back():
     clf = MLPClassifier(**PARAMS, random_state=0).fit(X, Y)
-    first = clf._engine
-    clf.fit(X, Y)  # the old engine goes back, and is taken again
-    assert clf._engine is first and len(ENGINES) == 0
+    first = engine_of(clf)
+    clf.fit(X, Y)
+    assert len(ENGINES) == 1 and engine_of(clf) is first
+
+
+def test_fitted_estimators_hold_no_engine():
+    """A joblib batch keeps its fitted folds alive: they must share one engine."""
+    from sklann._engine import TrainingEngine
+
+    fitted = [MLPClassifier(**PARAMS, random_state=seed).fit(X, Y) for seed in range(4)]
+    gc.collect()
+    assert sum(isinstance(obj, TrainingEngine) for obj in gc.get_objects()) == 1
+    assert len(ENGINES) == 1
+    alone = MLPClassifier(**PARAMS, random_state=2).fit(X, Y)
+    np.testing.assert_array_equal(fitted[2].predict_proba(X), alone.predict_proba(X))
+    assert not np.array_equal(fitted[1].predict_proba(X), alone.predict_proba(X))
+
+
+def test_training_on_reloads_the_state_after_another_fit_used_the_engine():
+    alone = MLPClassifier(**PARAMS, random_state=0).fit(X, Y).partial_fit(X, Y)
+    first = MLPClassifier(**PARAMS, random_state=0).fit(X, Y)
+    MLPClassifier(**PARAMS, random_state=1).fit(X, Y)  # same engine, new weights
+    first.partial_fit(X, Y)
+    np.testing.assert_array_equal(first.predict_proba(X), alone.predict_proba(X))
+    assert first.history_ == alone.history_
+
+
+def test_model_is_handed_out_with_the_fitted_weights():
+    clf = MLPClassifier(**PARAMS, random_state=0).fit(X, Y)
+    MLPClassifier(**PARAMS, random_state=1).fit(X, Y)  # overwrites the engine
+    np.testing.assert_allclose(
+        clf.model_.predict(X, verbose=0)[:, 0],
+        clf.predict_proba(X)[:, 1],
+        rtol=1e-4,
+        atol=1e-6,
+    )
 
 
 def test_user_objects_are_not_pooled():
@@ -106,11 +144,11 @@ def test_regressor_engines_are_reused_too():
     reg = MLPRegressor(hidden_layer_sizes=(3,), epochs=2, random_state=0).fit(
         X, X[:, 0]
     )
-    engine = reg._engine
+    engine = engine_of(reg)
     del reg
     gc.collect()
     again = MLPRegressor(hidden_layer_sizes=(3,), epochs=2, random_state=0)
-    assert again.fit(X, X[:, 0])._engine is engine
+    assert engine_of(again.fit(X, X[:, 0])) is engine
 
 
 def test_repeated_fits_do_not_accumulate_engines_or_models():
@@ -128,7 +166,7 @@ def test_repeated_fits_do_not_accumulate_engines_or_models():
 
 
 class IdleEngine:
-    exposed = False
+    exposed, holder = False, None
 
 
 def counting_pool(max_idle, forget_after):
