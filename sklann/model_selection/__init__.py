@@ -1,0 +1,18 @@
+"""Tuning helpers: search spaces, layer-size distributions, the LR range test.
+
+They work with scikit-learn's own searches (``GridSearchCV``,
+``RandomizedSearchCV``, ``HalvingRandomSearchCV`` with
+``resource="epochs"``) and any joblib backend, Dask's included.
+"""
+
+from ._layer_sizes import LayerSizes, layer_grid
+from ._lr_range_test import LRRangeTestResult, lr_range_test
+from ._search_space import search_space
+
+__all__ = [
+    "LRRangeTestResult",
+    "LayerSizes",
+    "layer_grid",
+    "lr_range_test",
+    "search_space",
+]

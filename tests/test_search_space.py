@@ -1,0 +1,43 @@
+"""search_space(): a ready random-search space that works as it is."""
+
+import pytest
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import ParameterSampler, RandomizedSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklann import MLPClassifier, MLPRegressor
+from sklann.model_selection import LayerSizes, search_space
+
+
+def test_every_name_is_a_parameter_and_every_draw_is_valid():
+    for estimator in (MLPClassifier(), MLPRegressor()):
+        for params in ParameterSampler(search_space(), n_iter=30, random_state=0):
+            estimator.set_params(**params)._validate_params()
+
+
+def test_prefix_and_size_ranges():
+    space = search_space(prefix="mlpclassifier__", n_layers=(0, 2), units=(8, 32))
+    assert all(name.startswith("mlpclassifier__") for name in space)
+    assert space["mlpclassifier__hidden_layer_sizes"] == LayerSizes(
+        n_layers=(0, 2), units=(8, 32), shape="pyramid"
+    )
+    assert search_space() is not search_space()  # a fresh dict to edit
+
+
+@pytest.mark.parametrize("prefix", ["mlpclassifier", "step_", 3])
+def test_a_prefix_without_the_separator_is_refused(prefix):
+    with pytest.raises(ValueError, match="prefix must be"):
+        search_space(prefix=prefix)
+
+
+@pytest.mark.slow
+def test_randomized_search_over_a_pipeline_with_the_space_as_it_is():
+    X, y = load_breast_cancer(return_X_y=True)
+    pipe = make_pipeline(StandardScaler(), MLPClassifier(epochs=5, random_state=0))
+    search = RandomizedSearchCV(
+        pipe, search_space(prefix="mlpclassifier__"), n_iter=3, cv=2, random_state=0
+    ).fit(X[:200], y[:200])
+    assert search.cv_results_["mean_test_score"].min() > 0.5
+    for sizes in search.cv_results_["param_mlpclassifier__hidden_layer_sizes"]:
+        assert 1 <= len(sizes) <= 4
