@@ -16,7 +16,7 @@ demo: $(INSTALLED)
 	$(PY) examples/demo.py
 
 test: $(INSTALLED)
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist loadscope
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/run.py
