@@ -1,0 +1,281 @@
+"""Cross-validated searches of sklann: serial, loky n_jobs=2, halving, Dask.
+
+Run with ``make bench`` (or ``python benchmarks/search.py``). Each scenario
+runs in a fresh Python process, so "cold" includes everything a user's first
+search pays (worker start-up, TensorFlow import in the workers, building and
+tracing networks); "warm" is the same search run again in that process
+(loky's workers and Dask's cluster are kept, with their engines). Every
+parallel run's ``cv_results_`` scores are compared with the serial run's.
+
+Scenarios, all on the digits data (1,437 training rows, 64 features) inside
+``Pipeline(StandardScaler(), MLPClassifier())``:
+
+- ``random``: ``RandomizedSearchCV`` over ``search_space()`` (12 candidates,
+  3 folds, 20 epochs, batch size 128), ``n_jobs=1`` against ``n_jobs=2``;
+- ``halving``: ``HalvingRandomSearchCV(resource="mlpclassifier__epochs")``,
+  2 folds, 27 candidates from 3 to 27 epochs (factor 3), ``n_jobs=1`` and
+  ``n_jobs=2``, against the exhaustive ``RandomizedSearchCV`` of the same 27
+  candidates at 27 epochs;
+- ``dask``: a ``GridSearchCV`` (8 candidates, 3 folds) serial against the
+  same search on a ``LocalCluster`` of 2 worker processes through
+  ``joblib.parallel_backend("dask")``.
+
+Results go to ``benchmarks/results/search.{md,json}``.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+HERE = Path(__file__).parent
+RESULTS = HERE / "results"
+SCORE_KEYS = ("mean_test_score", "split0_test_score", "split1_test_score")
+
+
+def _data():
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    X_train, _, y_train, _ = train_test_split(
+        X, y, test_size=0.2, stratify=y, random_state=0
+    )
+    return X_train, y_train
+
+
+def _pipeline(epochs):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklann import MLPClassifier
+
+    return make_pipeline(
+        StandardScaler(),
+        MLPClassifier(epochs=epochs, batch_size=128, patience=None, random_state=0),
+    )
+
+
+def _space():
+    from sklann.model_selection import search_space
+
+    space = search_space(prefix="mlpclassifier__", n_layers=(1, 3), units=(16, 128))
+    del space["mlpclassifier__batch_size"]
+    return space
+
+
+def _timed(search, X, y):
+    started = time.perf_counter()
+    search.fit(X, y)
+    return time.perf_counter() - started, search
+
+
+def _scores(search):
+    return {key: search.cv_results_[key].tolist() for key in SCORE_KEYS}
+
+
+def random_search(n_jobs):
+    from sklearn.model_selection import RandomizedSearchCV
+
+    X, y = _data()
+    runs = []
+    for _ in range(2):  # cold, then warm
+        search = RandomizedSearchCV(
+            _pipeline(20), _space(), n_iter=12, cv=3, n_jobs=n_jobs, random_state=0
+        )
+        runs.append(_timed(search, X, y))
+    return {
+        "cold": runs[0][0],
+        "warm": runs[1][0],
+        "best_score": runs[0][1].best_score_,
+        "scores": _scores(runs[0][1]),
+    }
+
+
+def halving_search(n_jobs):
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingRandomSearchCV
+
+    X, y = _data()
+    runs = []
+    for _ in range(2):
+        search = HalvingRandomSearchCV(
+            _pipeline(27),
+            _space(),
+            n_candidates=27,
+            resource="mlpclassifier__epochs",
+            min_resources=3,
+            max_resources=27,
+            factor=3,
+            cv=2,
+            n_jobs=n_jobs,
+            random_state=0,
+        )
+        runs.append(_timed(search, X, y))
+    search = runs[0][1]
+    return {
+        "cold": runs[0][0],
+        "warm": runs[1][0],
+        "best_score": search.best_score_,
+        "n_resources": search.n_resources_,
+        "n_candidates": search.n_candidates_,
+        "scores": _scores(search),
+    }
+
+
+def exhaustive_search(n_jobs):
+    """The same 27 candidates as ``halving``, all trained for 27 epochs."""
+    from sklearn.model_selection import GridSearchCV, ParameterSampler
+
+    X, y = _data()
+    # HalvingRandomSearchCV draws its candidates with ParameterSampler too.
+    candidates = list(ParameterSampler(_space(), n_iter=27, random_state=0))
+    grid = [{name: [value] for name, value in c.items()} for c in candidates]
+    search = GridSearchCV(_pipeline(27), grid, cv=2, n_jobs=n_jobs)
+    elapsed, search = _timed(search, X, y)
+    return {"cold": elapsed, "best_score": search.best_score_}
+
+
+def dask_search(_n_jobs):
+    import joblib
+    from distributed import Client, LocalCluster
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = _data()
+    grid = {
+        "mlpclassifier__hidden_layer_sizes": [(64,), (128,), (128, 64), (256, 128)],
+        "mlpclassifier__learning_rate": [1e-3, 1e-2],
+    }
+    serial = _timed(GridSearchCV(_pipeline(20), grid, cv=3), X, y)
+    started = time.perf_counter()
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster),
+    ):
+        start_up = time.perf_counter() - started
+        runs = []
+        for _ in range(2):
+            with joblib.parallel_backend("dask"):
+                search = GridSearchCV(_pipeline(20), grid, cv=3, n_jobs=-1)
+                runs.append(_timed(search, X, y))
+    serial_again = _timed(GridSearchCV(_pipeline(20), grid, cv=3), X, y)
+    return {
+        "serial_cold": serial[0],
+        "serial_warm": serial_again[0],
+        "cluster_start": start_up,
+        "cold": runs[0][0],
+        "warm": runs[1][0],
+        "same_scores": _scores(runs[0][1]) == _scores(serial[1]),
+        "best_score": runs[0][1].best_score_,
+    }
+
+
+SCENARIOS = {
+    "random": random_search,
+    "halving": halving_search,
+    "exhaustive": exhaustive_search,
+    "dask": dask_search,
+}
+
+
+def run_scenario(name, n_jobs):
+    """Run one scenario in a fresh process; return its JSON result."""
+    command = [sys.executable, __file__, "--scenario", name, "--n-jobs", str(n_jobs)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True)
+    result = json.loads(output.stdout.strip().splitlines()[-1])
+    print(f"  {name} n_jobs={n_jobs}: {result}", flush=True)
+    return result
+
+
+def markdown(results):
+    r1, r2 = results["random"]["1"], results["random"]["2"]
+    h1, h2 = results["halving"]["1"], results["halving"]["2"]
+    full, dask = results["exhaustive"]["1"], results["dask"]["2"]
+    same_random = r1["scores"] == r2["scores"]
+    same_halving = h1["scores"] == h2["scores"]
+    return "\n".join(
+        [
+            "| search (digits, pipeline) | n_jobs=1 | n_jobs=2 | speed-up "
+            "| same cv_results_ scores |",
+            "|---|---|---|---|---|",
+            f"| RandomizedSearchCV 12 x 3 folds, first search in a new process "
+            f"| {r1['cold']:.1f} s | {r2['cold']:.1f} s "
+            f"| {r1['cold'] / r2['cold']:.2f}x | {'yes' if same_random else 'NO'} |",
+            f"| RandomizedSearchCV, run again (warm) | {r1['warm']:.1f} s "
+            f"| {r2['warm']:.1f} s | {r1['warm'] / r2['warm']:.2f}x | |",
+            f"| HalvingRandomSearchCV over epochs, 27 candidates x 2 folds, "
+            f"3-27 epochs, first search | {h1['cold']:.1f} s | {h2['cold']:.1f} s "
+            f"| {h1['cold'] / h2['cold']:.2f}x | {'yes' if same_halving else 'NO'} |",
+            f"| HalvingRandomSearchCV, run again (warm) | {h1['warm']:.1f} s "
+            f"| {h2['warm']:.1f} s | {h1['warm'] / h2['warm']:.2f}x | |",
+            f"| the same 27 candidates x 2 folds, all at 27 epochs (GridSearchCV) "
+            f"| {full['cold']:.1f} s | | | |",
+            "",
+            f"Halving kept {h1['n_candidates']} candidates at {h1['n_resources']} "
+            f"epochs: best CV accuracy {h1['best_score']:.4f}, against "
+            f"{full['best_score']:.4f} for training all 27 for 27 epochs, in "
+            f"{h1['cold'] / full['cold']:.2f}x the serial time.",
+            "",
+            "| GridSearchCV 8 x 3 folds x 20 epochs | serial (n_jobs=1) "
+            "| Dask LocalCluster, 2 workers | speed-up | same scores |",
+            "|---|---|---|---|---|",
+            f"| first search | {dask['serial_cold']:.1f} s | {dask['cold']:.1f} s "
+            f"(+ {dask['cluster_start']:.1f} s cluster start) "
+            f"| {dask['serial_cold'] / dask['cold']:.2f}x "
+            f"| {'yes' if dask['same_scores'] else 'NO'} |",
+            f"| run again | {dask['serial_warm']:.1f} s | {dask['warm']:.1f} s "
+            f"| {dask['serial_warm'] / dask['warm']:.2f}x | |",
+        ]
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", choices=SCENARIOS)
+    parser.add_argument("--n-jobs", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.scenario:  # a child process: run one scenario, print its JSON
+        warnings.simplefilter("ignore")
+        print(json.dumps(SCENARIOS[args.scenario](args.n_jobs)))
+        return 0
+    plan = [
+        ("random", 1),
+        ("random", 2),
+        ("halving", 1),
+        ("halving", 2),
+        ("exhaustive", 1),
+        ("dask", 2),
+    ]
+    results = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    for name, n_jobs in plan:
+        results.setdefault(name, {})[str(n_jobs)] = run_scenario(name, n_jobs)
+    table = markdown(results)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "search.json").write_text(json.dumps(results, indent=1))
+    header = (
+        f"Measured {results['date']} on {results['machine']} by "
+        "`benchmarks/search.py`; each scenario in a fresh process."
+    )
+    (RESULTS / "search.md").write_text(f"{header}\n\n{table}\n")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
