@@ -20,6 +20,7 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/search.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -179,6 +179,14 @@ class TrainingEngine:
         # and goes back to the state at the start of the epoch.
         self._interrupt = tf.Variable(False, trainable=False)
         self._epoch_start = _shadows(model.weights + optimizer.variables)
+        # Memory held by the variables (the pool bounds idle engines by it).
+        self.nbytes = sum(
+            int(np.prod(v.shape)) * np.dtype(_dtype_name(v)).itemsize
+            for v in model.variables
+            + optimizer.variables
+            + self._best_weights
+            + self._epoch_start
+        )
         # TensorFlow counts traces per code object, so methods traced once per
         # engine would warn of "frequent retracing"; a partial is its own key.
         self._epochs_fn = tf.function(partial(self._run_epochs))
@@ -588,6 +596,11 @@ class TrainingEngine:
                 break
         callback_list.on_train_end()
         return TrainingResult(logs_per_epoch, stop, plateau, stopped, interrupted)
+
+
+def _dtype_name(variable):
+    dtype = variable.dtype
+    return getattr(dtype, "name", dtype)  # tf.DType or a Keras dtype string
 
 
 def _shadows(variables):

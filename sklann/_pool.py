@@ -24,13 +24,18 @@ from tensorflow.python.eager import context
 
 
 class EnginePool:
-    """Idle engines by key, at most ``max_idle`` in all (least recent dropped).
+    """Idle engines by key, least recently used dropped first.
+
+    At most ``max_idle`` idle engines, holding at most ``max_idle_bytes`` of
+    variables in all: enough for a search over a few dozen small
+    architectures (successive halving comes back to its candidates), while
+    big networks are kept fewer.
 
     Examples
     --------
     >>> pool = EnginePool(max_idle=1)
     >>> class Engine:
-    ...     exposed, holder = False, None
+    ...     exposed, holder, nbytes = False, None, 1000
     >>> first, second = Engine(), Engine()
     >>> pool.release("a", first)
     >>> pool.release("b", second)
@@ -38,8 +43,15 @@ class EnginePool:
     (True, True)
     """
 
-    def __init__(self, max_idle=6, forget_kernels=None, forget_after=8):
+    def __init__(
+        self,
+        max_idle=32,
+        max_idle_bytes=256 * 2**20,
+        forget_kernels=None,
+        forget_after=8,
+    ):
         self.max_idle = max_idle
+        self.max_idle_bytes = max_idle_bytes
         self.forget_after = forget_after
         self._idle = OrderedDict()
         self._lock = threading.Lock()
@@ -73,7 +85,7 @@ class EnginePool:
                 return
             self._idle.setdefault(key, []).append(engine)
             self._idle.move_to_end(key)
-            while self._count() > self.max_idle:
+            while self._count() > self.max_idle or self._bytes() > self.max_idle_bytes:
                 oldest = next(iter(self._idle))
                 self._idle[oldest].pop(0)
                 self._dropped += 1
@@ -112,6 +124,10 @@ class EnginePool:
     def _count(self):
         """Idle engines in all (the caller holds the lock)."""
         return sum(map(len, self._idle.values()))
+
+    def _bytes(self):
+        """Variable memory of the idle engines (the caller holds the lock)."""
+        return sum(e.nbytes for engines in self._idle.values() for e in engines)
 
     def __len__(self):
         with self._lock:

@@ -134,10 +134,27 @@ def test_user_objects_are_not_pooled():
     assert len(ENGINES) == 0
 
 
-def test_pool_is_bounded():
-    for units in range(1, 12):
+def test_pool_is_bounded_in_number(monkeypatch):
+    monkeypatch.setattr(ENGINES, "max_idle", 4)
+    for units in range(1, 8):
         fit_and_drop(**{**PARAMS, "hidden_layer_sizes": (units,)}, random_state=0)
-    assert len(ENGINES) == ENGINES.max_idle
+    assert len(ENGINES) == 4
+
+
+def test_pool_is_bounded_in_memory():
+    pool = EnginePool(max_idle=10, max_idle_bytes=2500)
+    for key in "abcd":
+        pool.release(key, IdleEngine())  # 1000 bytes each: two fit
+    assert len(pool) == 2
+    assert pool.acquire("a") is None and pool.acquire("d") is not None
+
+
+def test_engine_memory_counts_weights_optimizer_state_and_copies():
+    clf = MLPClassifier(hidden_layer_sizes=(10,), epochs=1, batch_size=16)
+    engine = engine_of(clf.fit(X, Y))
+    n_weights = 4 * 10 + 10 + 10 * 1 + 1  # float32 kernels and biases
+    # weights, Adam's two moments, best-weight and epoch-start copies
+    assert engine.nbytes >= 4 * 5 * n_weights
 
 
 def test_regressor_engines_are_reused_too():
@@ -166,7 +183,7 @@ def test_repeated_fits_do_not_accumulate_engines_or_models():
 
 
 class IdleEngine:
-    exposed, holder = False, None
+    exposed, holder, nbytes = False, None, 1000
 
 
 def counting_pool(max_idle, forget_after):
