@@ -16,6 +16,8 @@ An engine whose ``model_`` was handed to user code is never re-used, since
 the user may still hold the model.
 """
 
+import ctypes
+import gc
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -26,14 +28,16 @@ from tensorflow.python.eager import context
 class EnginePool:
     """Idle engines by key, least recently used dropped first.
 
-    At most ``max_idle`` idle engines, holding at most ``max_idle_bytes`` of
-    variables in all: enough for a search over a few dozen small
-    architectures (successive halving comes back to its candidates), while
-    big networks are kept fewer.
+    The idle engines hold at most ``max_idle_bytes`` in all, counting each
+    engine's ``nbytes`` (its variables plus the measured cost of its traced
+    graph, ``ENGINE_OVERHEAD_BYTES``): about 15 small networks, enough for
+    successive halving to come back to most of its candidates, and fewer big
+    ones. It stays well below the 300 MB of growth at which joblib's loky
+    workers restart themselves (and lose their engines).
 
     Examples
     --------
-    >>> pool = EnginePool(max_idle=1)
+    >>> pool = EnginePool(max_idle_bytes=1000)
     >>> class Engine:
     ...     exposed, holder, nbytes = False, None, 1000
     >>> first, second = Engine(), Engine()
@@ -43,14 +47,7 @@ class EnginePool:
     (True, True)
     """
 
-    def __init__(
-        self,
-        max_idle=32,
-        max_idle_bytes=256 * 2**20,
-        forget_kernels=None,
-        forget_after=8,
-    ):
-        self.max_idle = max_idle
+    def __init__(self, max_idle_bytes=160 * 2**20, forget_kernels=None, forget_after=8):
         self.max_idle_bytes = max_idle_bytes
         self.forget_after = forget_after
         self._idle = OrderedDict()
@@ -85,7 +82,7 @@ class EnginePool:
                 return
             self._idle.setdefault(key, []).append(engine)
             self._idle.move_to_end(key)
-            while self._count() > self.max_idle or self._bytes() > self.max_idle_bytes:
+            while self._bytes() > self.max_idle_bytes:
                 oldest = next(iter(self._idle))
                 self._idle[oldest].pop(0)
                 self._dropped += 1
@@ -108,6 +105,8 @@ class EnginePool:
         live engines, which then take a fraction of a second to instantiate
         again, so it is cleared only between fits and once ``forget_after``
         engines have been dropped: memory stays bounded, at little cost.
+        Dropped engines also leave the C heap fragmented (about 5 MB for
+        each, measured), so the freed heap is handed back to the system then.
         """
         with self._lock:
             due = self._dropped >= self.forget_after and self._forget_kernels
@@ -134,8 +133,24 @@ class EnginePool:
             return self._count()
 
 
-def _clear_kernel_cache():
+def _forget_dropped_engines():
+    """Clear TensorFlow's kernel cache and return freed heap to the system."""
     context.context().clear_kernel_cache()
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
-ENGINES = EnginePool(forget_kernels=_clear_kernel_cache)
+def _glibc():
+    """The C library, when it is glibc (it has ``malloc_trim``); else None."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _glibc()
+
+
+ENGINES = EnginePool(forget_kernels=_forget_dropped_engines)

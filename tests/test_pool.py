@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sklann import MLPClassifier, MLPRegressor
+from sklann._engine import ENGINE_OVERHEAD_BYTES
 from sklann._pool import ENGINES, EnginePool
 
 RNG = np.random.RandomState(0)
@@ -134,15 +135,15 @@ def test_user_objects_are_not_pooled():
     assert len(ENGINES) == 0
 
 
-def test_pool_is_bounded_in_number(monkeypatch):
-    monkeypatch.setattr(ENGINES, "max_idle", 4)
+def test_pool_is_bounded_in_memory(monkeypatch):
+    monkeypatch.setattr(ENGINES, "max_idle_bytes", 4.5 * ENGINE_OVERHEAD_BYTES)
     for units in range(1, 8):
         fit_and_drop(**{**PARAMS, "hidden_layer_sizes": (units,)}, random_state=0)
     assert len(ENGINES) == 4
 
 
-def test_pool_is_bounded_in_memory():
-    pool = EnginePool(max_idle=10, max_idle_bytes=2500)
+def test_least_recently_used_engines_are_dropped_first():
+    pool = EnginePool(max_idle_bytes=2500)
     for key in "abcd":
         pool.release(key, IdleEngine())  # 1000 bytes each: two fit
     assert len(pool) == 2
@@ -154,7 +155,7 @@ def test_engine_memory_counts_weights_optimizer_state_and_copies():
     engine = engine_of(clf.fit(X, Y))
     n_weights = 4 * 10 + 10 + 10 * 1 + 1  # float32 kernels and biases
     # weights, Adam's two moments, best-weight and epoch-start copies
-    assert engine.nbytes >= 4 * 5 * n_weights
+    assert engine.nbytes >= ENGINE_OVERHEAD_BYTES + 4 * 5 * n_weights
 
 
 def test_regressor_engines_are_reused_too():
@@ -187,10 +188,10 @@ class IdleEngine:
 
 
 def counting_pool(max_idle, forget_after):
-    """A pool whose kernel forgetting appends to the returned list."""
+    """A pool of ``max_idle`` 1000-byte engines; forgetting appends to the list."""
     forgotten = []
     pool = EnginePool(
-        max_idle=max_idle,
+        max_idle_bytes=1000 * max_idle,
         forget_kernels=lambda: forgotten.append(1),
         forget_after=forget_after,
     )
