@@ -30,10 +30,10 @@ class EnginePool:
 
     The idle engines hold at most ``max_idle_bytes`` in all, counting each
     engine's ``nbytes`` (its variables plus the measured cost of its traced
-    graph, ``ENGINE_OVERHEAD_BYTES``): about 15 small networks, enough for
-    successive halving to come back to most of its candidates, and fewer big
-    ones. It stays well below the 300 MB of growth at which joblib's loky
-    workers restart themselves (and lose their engines).
+    graph, ``ENGINE_OVERHEAD_BYTES``): about 10 small networks, and fewer big
+    ones. That stays well below the 300 MB of growth at which joblib's loky
+    workers restart themselves (losing their engines and importing
+    TensorFlow again).
 
     Examples
     --------
