@@ -136,20 +136,38 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             X, y, sample_weight, reset=first_call, incremental=True, classes=classes
         )
 
-    def predict_proba(self, X):
-        """Return class probabilities.
+    def predict_proba(self, X, mc_samples=None):
+        """Return class probabilities, optionally averaged over MC dropout passes.
 
         Parameters
         ----------
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        mc_samples : int, default=None
+            None: the deterministic network. An integer N: the mean of N
+            forward passes with dropout active (Monte Carlo dropout; Gal and
+            Ghahramani, 2016), run as one vectorised batch and seeded from
+            ``random_state``. Needs ``dropout`` or ``input_dropout`` > 0.
 
         Returns
         -------
         ndarray of shape (n_samples, n_classes)
             Rows sum to 1 for binary and multiclass targets; for multilabel
             targets each column is one label's probability.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklann import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(16,), dropout=0.2, epochs=20,
+        ...                     random_state=0).fit(X, y)
+        >>> proba = clf.predict_proba(X[:2], mc_samples=50)
+        >>> proba.shape, bool(abs(proba.sum(axis=1) - 1).max() < 1e-9)
+        ((2, 3), True)
         """
-        outputs = self._network_outputs(X)
+        outputs = self._network_outputs(X, mc_samples)
+        if mc_samples is not None:
+            outputs = outputs.mean(axis=0)
         return self.target_encoder_.probabilities(outputs)
 
     def predict(self, X):

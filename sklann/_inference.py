@@ -40,37 +40,73 @@ def _activation(function):
     return ACTIVATIONS[name]
 
 
-def inference_plan(model):
+def inference_plan(model, rng=None, dtype=np.float64):
     """The network as a list of float64 NumPy steps, for :func:`forward`.
 
     Parameters
     ----------
     model : keras.Sequential
         A network built by :func:`sklann._network.build_network`.
+    rng : numpy.random.Generator, default=None
+        None for the deterministic network, whose dropout layers do nothing.
+        With a generator, dropout stays active, drawing its masks from it
+        (MC dropout); batch normalisation stays in inference mode.
+    dtype : NumPy float type, default=float64
+        The precision of the weights (float32 halves the cost of MC passes,
+        whose own spread dwarfs rounding).
 
     Returns
     -------
     list of callable
-        Each maps a float64 batch to the next layer's input. Dropout layers
-        are left out: they do nothing at prediction.
+        Each maps a float64 batch to the next layer's input.
     """
     steps = []
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
-            kernel = np.asarray(layer.kernel, dtype=np.float64)
-            bias = np.asarray(layer.bias, dtype=np.float64) if layer.use_bias else 0.0
+            kernel = np.asarray(layer.kernel, dtype=dtype)
+            bias = np.asarray(layer.bias, dtype=dtype) if layer.use_bias else 0.0
             steps.append(_dense_step(kernel, bias, _activation(layer.activation)))
         elif isinstance(layer, keras.layers.BatchNormalization):
+            variance = np.asarray(layer.moving_variance, dtype=np.float64)
             scale = np.asarray(layer.gamma, dtype=np.float64) / np.sqrt(
-                np.asarray(layer.moving_variance, dtype=np.float64) + layer.epsilon
+                variance + layer.epsilon
             )
             shift = np.asarray(layer.beta, dtype=np.float64) - scale * np.asarray(
                 layer.moving_mean, dtype=np.float64
             )
+            scale, shift = scale.astype(dtype), shift.astype(dtype)
             steps.append(_affine_step(scale, shift))
         elif isinstance(layer, keras.layers.Activation):
             steps.append(_activation(layer.activation))
+        elif rng is not None and isinstance(layer, keras.layers.AlphaDropout):
+            steps.append(_alpha_dropout_step(layer.rate, rng))
+        elif rng is not None and isinstance(layer, keras.layers.Dropout):
+            steps.append(_dropout_step(layer.rate, rng))
     return steps
+
+
+def has_dropout(model):
+    """Whether ``model`` has a dropout layer with a positive rate."""
+    dropout = (keras.layers.Dropout, keras.layers.AlphaDropout)
+    return any(isinstance(layer, dropout) and layer.rate > 0 for layer in model.layers)
+
+
+def _dropout_step(rate, rng):
+    """Inverted dropout, as Keras's ``Dropout`` in training."""
+    return lambda x: x * ((rng.random(x.shape, dtype=np.float32) >= rate) / (1 - rate))
+
+
+def _alpha_dropout_step(rate, rng):
+    """Keras's ``AlphaDropout`` in training: keeps SELU's mean and variance."""
+    alpha_p = -_SELU_ALPHA * _SELU_SCALE
+    a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5
+    b = -a * alpha_p * rate
+
+    def step(x):
+        kept = rng.random(x.shape, dtype=np.float32) >= rate
+        return a * np.where(kept, x, alpha_p) + b
+
+    return step
 
 
 def _dense_step(kernel, bias, activation):
@@ -81,8 +117,8 @@ def _affine_step(scale, shift):
     return lambda x: x * scale + shift
 
 
-def forward(plan, X):
-    """Run ``plan`` on a dense batch ``X``; returns float64 outputs.
+def forward(plan, X, dtype=np.float64):
+    """Run ``plan`` on a dense batch ``X``, as ``dtype`` (the plan's precision).
 
     Examples
     --------
@@ -91,7 +127,7 @@ def forward(plan, X):
     >>> forward(plan, np.array([[-1.0, 3.0]]))
     array([[0., 6.]])
     """
-    outputs = np.asarray(X, dtype=np.float64)
+    outputs = np.asarray(X, dtype=dtype)
     for step in plan:
         outputs = step(outputs)
     return outputs

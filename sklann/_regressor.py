@@ -85,16 +85,47 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         first_call = not self.__sklearn_is_fitted__()
         return self._fit(X, y, sample_weight, reset=first_call, incremental=True)
 
-    def predict(self, X):
-        """Return predictions.
+    def predict(self, X, mc_samples=None, return_std=False):
+        """Return predictions, optionally the mean and spread of MC dropout passes.
 
         Parameters
         ----------
         X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        mc_samples : int, default=None
+            None: the deterministic network. An integer N: the mean of N
+            forward passes with dropout active (Monte Carlo dropout), run as
+            one vectorised batch and seeded from ``random_state``. Needs
+            ``dropout`` or ``input_dropout`` > 0.
+        return_std : bool, default=False
+            Also return the standard deviation across the passes (needs
+            ``mc_samples``), as scikit-learn's Gaussian process does.
 
         Returns
         -------
-        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        y_mean : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        y_std : ndarray of the same shape
+            Only with ``return_std=True``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_diabetes
+        >>> from sklann import MLPRegressor
+        >>> X, y = load_diabetes(return_X_y=True)
+        >>> reg = MLPRegressor(hidden_layer_sizes=(32,), dropout=0.2, epochs=5,
+        ...                    random_state=0).fit(X, y)
+        >>> mean, std = reg.predict(X[:3], mc_samples=30, return_std=True)
+        >>> mean.shape, bool((std > 0).all())
+        ((3,), True)
         """
-        outputs = self._network_outputs(X)
-        return self.target_encoder_.predictions(outputs)
+        if return_std and mc_samples is None:
+            raise ValueError(
+                "return_std=True needs mc_samples: the spread is taken across "
+                "MC dropout passes (for example mc_samples=100)."
+            )
+        outputs = self._network_outputs(X, mc_samples)
+        if mc_samples is None:
+            return self.target_encoder_.predictions(outputs)
+        mean = self.target_encoder_.predictions(outputs.mean(axis=0))
+        if not return_std:
+            return mean
+        return mean, self.target_encoder_.predictions(outputs.std(axis=0))
