@@ -89,9 +89,10 @@ class NetworkSpec:
         Penalties on every kernel.
     max_norm : float or None
         Max-norm constraint on each unit's incoming weights.
-    precision : {"float32", "mixed_float16", "mixed_bfloat16"}
-        Dtype policy of the hidden layers; the output layer is always
-        float32. Set per layer, so Keras's global policy is never changed.
+    precision : {"float32", "mixed_float16", "mixed_bfloat16", "float64"}
+        Dtype policy of the hidden layers; the output layer is float32
+        (float64 for "float64", which only the gradient check uses). Set per
+        layer, so Keras's global policy is never changed.
     """
 
     n_features: int
@@ -267,7 +268,7 @@ def build_network(spec, seed):
             seed=seeds["output"],
             name="output",
             initializer=spec.output_initializer,
-            dtype="float32",
+            dtype="float64" if spec.precision == "float64" else "float32",
         )
     )
     return keras.Sequential(layers, name="mlp")
