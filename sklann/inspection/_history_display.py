@@ -3,6 +3,8 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from .._plotting import axes
+
 # history_ entries that are not losses or metrics.
 SCHEDULE_KEYS = ("learning_rate", "momentum")
 
@@ -70,21 +72,13 @@ class TrainingHistoryDisplay:
         return cls(estimator.history_, best_epoch=best).plot(ax=ax)
 
     def plot(self, ax=None):
-        """Draw the curves.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure if None.
+        """Draw the curves on ``ax`` (matplotlib Axes; a new figure if None).
 
         Returns
         -------
         self
         """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots()
+        ax = axes(ax)
         self.lines_ = {}
         for key, values in self.history.items():
             if key not in SCHEDULE_KEYS:

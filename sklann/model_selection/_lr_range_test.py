@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from .._base import AUTO_BATCH_SIZE, BaseMLP
 from .._compat import _safe_indexing
 from .._engine import TrainingDiverged
+from .._plotting import axes
 
 
 class ExponentialRate:
@@ -89,10 +90,7 @@ class LRRangeTestResult:
         -------
         matplotlib Axes
         """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots()
+        ax = axes(ax)
         ax.plot(self.learning_rates, self.raw_losses, alpha=0.3, label="loss")
         ax.plot(self.learning_rates, self.losses, label="smoothed loss")
         at = np.argmin(np.abs(np.log(self.learning_rates / self.suggestion)))
