@@ -89,20 +89,21 @@ def test_a_regressor_without_a_pipeline():
 
 
 def test_plot_draws_the_curve_and_marks_the_suggestion(result):
-    ax = result.plot()
-    lines = {line.get_label(): line for line in ax.get_lines()}
-    assert set(lines) == {
+    display = result.plot()
+    ax = display.ax_
+    label = f"suggestion {result.suggestion:.2g}"
+    assert [line.get_label() for line in ax.get_lines()] == [
         "loss",
         "smoothed loss",
-        f"suggestion {result.suggestion:.2g}",
-    }
+        label,
+    ]
     np.testing.assert_array_equal(
-        lines["smoothed loss"].get_xdata(), result.learning_rates
+        display.smoothed_line_.get_xdata(), result.learning_rates
     )
-    marked = lines[f"suggestion {result.suggestion:.2g}"]
-    assert marked.get_xdata()[0] == result.suggestion
+    np.testing.assert_array_equal(display.raw_line_.get_ydata(), result.raw_losses)
+    assert display.suggestion_marker_.get_xdata()[0] == result.suggestion
     assert ax.get_xscale() == "log" and ax.get_xlabel() == "learning rate"
-    matplotlib.pyplot.close(ax.figure)
+    matplotlib.pyplot.close(display.figure_)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,6 @@ from sklearn.utils import check_random_state
 from .._base import AUTO_BATCH_SIZE, BaseMLP
 from .._compat import _safe_indexing
 from .._engine import TrainingDiverged
-from .._plotting import axes
 
 
 class ExponentialRate:
@@ -77,7 +76,7 @@ class LRRangeTestResult:
     stopped_early: bool
 
     def plot(self, ax=None):
-        """Plot the smoothed loss against the learning rate (log scale).
+        """Plot the losses against the learning rate, the suggestion marked.
 
         Needs matplotlib (the ``plot`` extra).
 
@@ -88,28 +87,11 @@ class LRRangeTestResult:
 
         Returns
         -------
-        matplotlib Axes
+        sklann.inspection.LRRangeTestDisplay
         """
-        ax = axes(ax)
-        ax.plot(self.learning_rates, self.raw_losses, alpha=0.3, label="loss")
-        ax.plot(self.learning_rates, self.losses, label="smoothed loss")
-        at = np.argmin(np.abs(np.log(self.learning_rates / self.suggestion)))
-        ax.plot(
-            [self.suggestion],
-            [self.losses[at]],
-            "o",
-            color="red",
-            label=f"suggestion {self.suggestion:.2g}",
-        )
-        ax.set_xscale("log")
-        ax.set_xlabel("learning rate")
-        ax.set_ylabel("training loss")
-        ax.set_title("Learning-rate range test")
-        finite = self.raw_losses[np.isfinite(self.raw_losses)]
-        if finite.size:
-            ax.set_ylim(top=max(self.losses[0], np.min(finite)) * 2)
-        ax.legend()
-        return ax
+        from ..inspection import LRRangeTestDisplay
+
+        return LRRangeTestDisplay(self).plot(ax=ax)
 
 
 def _check_positive(name, value):

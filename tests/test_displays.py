@@ -1,0 +1,84 @@
+"""LRRangeTestDisplay, GradientNormDisplay and SearchResultsDisplay artists."""
+
+import matplotlib
+import numpy as np
+import pytest
+from scipy.stats import loguniform
+from sklearn.datasets import load_breast_cancer
+from sklearn.model_selection import RandomizedSearchCV
+from sklearn.preprocessing import StandardScaler
+
+from sklann import MLPClassifier
+from sklann.inspection import (
+    GradientNormDisplay,
+    LRRangeTestDisplay,
+    SearchResultsDisplay,
+    gradient_norms,
+)
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+X, Y = load_breast_cancer(return_X_y=True)
+X = StandardScaler().fit_transform(X)
+QUICK = dict(hidden_layer_sizes=(8, 4), epochs=3, batch_size=32, random_state=0)
+
+
+def test_lr_range_test_display_from_an_estimator():
+    display = LRRangeTestDisplay.from_estimator(
+        MLPClassifier(**QUICK), X, Y, start=1e-4, stop=10, n_steps=30, random_state=0
+    )
+    result = display.result
+    np.testing.assert_array_equal(display.smoothed_line_.get_ydata(), result.losses)
+    assert display.suggestion_marker_.get_xdata()[0] == result.suggestion
+    assert display.ax_.get_xscale() == "log"
+    plt.close(display.figure_)
+
+
+def test_gradient_norm_display_draws_one_bar_per_layer():
+    clf = MLPClassifier(**QUICK).fit(X, Y)
+    display = GradientNormDisplay.from_estimator(clf, X, Y)
+    norms = gradient_norms(clf, X, Y)
+    heights = [bar.get_height() for bar in display.bars_]
+    np.testing.assert_allclose(heights, list(norms.values()))
+    ticks = [label.get_text() for label in display.ax_.get_xticklabels()]
+    assert ticks == ["hidden_1", "hidden_2", "output"]
+    assert display.ax_.get_yscale() == "log"
+    plt.close(display.figure_)
+
+
+@pytest.fixture(scope="module")
+def search():
+    space = {
+        "learning_rate": loguniform(1e-4, 1e-1),
+        "optimizer": ["adam", "sgd"],
+    }
+    return RandomizedSearchCV(
+        MLPClassifier(**QUICK), space, n_iter=6, cv=2, random_state=0
+    ).fit(X, Y)
+
+
+def test_search_results_coloured_by_a_second_parameter(search):
+    display = SearchResultsDisplay.from_search(search, "learning_rate", hue="optimizer")
+    results = search.cv_results_
+    optimizers = np.asarray(results["param_optimizer"], dtype=object)
+    assert set(display.groups_) == set(optimizers)
+    for name, container in display.groups_.items():
+        points = container.lines[0]
+        chosen = optimizers == name
+        np.testing.assert_allclose(
+            points.get_xdata(),
+            np.asarray(results["param_learning_rate"])[chosen].astype(float),
+        )
+        np.testing.assert_allclose(
+            points.get_ydata(), results["mean_test_score"][chosen]
+        )
+    assert display.ax_.get_xscale() == "log"
+    legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    assert sorted(legend) == sorted(set(optimizers))
+    plt.close(display.figure_)
+
+
+def test_an_unknown_parameter_is_named(search):
+    with pytest.raises(ValueError, match="'dropout' is not a searched parameter"):
+        SearchResultsDisplay.from_search(search, "dropout")
