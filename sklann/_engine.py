@@ -433,6 +433,31 @@ class TrainingEngine:
             variable.assign(value)
         self.holder = None
 
+    def layer_gradient_norms(self, features, targets):
+        """Norm of the loss gradient for each Dense layer, input side first.
+
+        The loss is the training loss (with penalties) averaged over the
+        rows, with the network in inference mode; eager, on the host.
+        """
+        model = self.model
+        dense = [
+            layer for layer in model.layers if isinstance(layer, keras.layers.Dense)
+        ]
+        groups = [layer.trainable_variables for layer in dense]
+        with tf.GradientTape() as tape:
+            outputs = model(tf.constant(features), training=False)
+            loss = tf.reduce_mean(self.loss_fn(tf.constant(targets), outputs))
+            if model.losses:
+                loss += tf.add_n(model.losses)
+        gradients = iter(tape.gradient(loss, [v for group in groups for v in group]))
+        norms = {}
+        for layer, group in zip(dense, groups, strict=True):
+            squares = sum(
+                float(tf.reduce_sum(tf.square(next(gradients)))) for _ in group
+            )
+            norms[layer.name] = float(np.sqrt(squares))
+        return norms
+
     def _epoch_state(self):
         return self.model.weights + self.model.optimizer.variables
 
@@ -563,6 +588,9 @@ class TrainingEngine:
 
         (interrupt or InterruptRequest()).attach(self._interrupt)
         if callbacks or verbose:
+            probe = None
+            if any(getattr(c, "records_gradient_norms", False) for c in callbacks):
+                probe = _gradient_probe(X, targets)
             return self._fit_epoch_by_epoch(
                 run,
                 epochs,
@@ -570,11 +598,12 @@ class TrainingEngine:
                 (stop, plateau, previous_rate),
                 list(callbacks),
                 verbose,
+                probe,
             )
         return run(initial_epoch, epochs, stop, plateau, previous_rate)
 
     def _fit_epoch_by_epoch(
-        self, run, epochs, initial_epoch, state, callbacks, verbose
+        self, run, epochs, initial_epoch, state, callbacks, verbose, probe
     ):
         stop, plateau, previous_rate = state
         callback_list = keras.callbacks.CallbackList(
@@ -593,6 +622,9 @@ class TrainingEngine:
                 interrupted = True
                 break
             logs = {name: values[0] for name, values in result.logs.items()}
+            if probe is not None:
+                norms = self.layer_gradient_norms(*probe)
+                logs.update({f"gradient_norm_{k}": v for k, v in norms.items()})
             previous_rate = logs["learning_rate"]
             for key, value in logs.items():
                 logs_per_epoch.setdefault(key, []).append(value)
@@ -609,6 +641,19 @@ class TrainingEngine:
 def _dtype_name(variable):
     dtype = variable.dtype
     return getattr(dtype, "name", dtype)  # tf.DType or a Keras dtype string
+
+
+# Rows of the training data on which GradientNormHistory measures the norms.
+GRADIENT_PROBE_ROWS = 1024
+
+
+def _gradient_probe(X, targets):
+    """The first rows of the training data, dense, for per-epoch gradient norms."""
+    rows = min(GRADIENT_PROBE_ROWS, X.shape[0])
+    features = X[:rows]
+    if not isinstance(features, np.ndarray):
+        features = features.toarray()
+    return np.asarray(features, dtype=np.float32), targets[:rows]
 
 
 def _shadows(variables):

@@ -82,3 +82,21 @@ def test_search_results_coloured_by_a_second_parameter(search):
 def test_an_unknown_parameter_is_named(search):
     with pytest.raises(ValueError, match="'dropout' is not a searched parameter"):
         SearchResultsDisplay.from_search(search, "dropout")
+
+
+def test_gradient_norm_display_over_recorded_epochs():
+    from sklann.inspection import GradientNormHistory
+
+    clf = MLPClassifier(**{**QUICK, "callbacks": [GradientNormHistory()]}).fit(X, Y)
+    display = GradientNormDisplay.from_history(clf)
+    assert display.bars_ is None
+    assert list(display.lines_) == ["hidden_1", "hidden_2", "output"]
+    for name, line in display.lines_.items():
+        np.testing.assert_allclose(
+            line.get_ydata(), clf.history_[f"gradient_norm_{name}"]
+        )
+    assert display.ax_.get_xlabel() == "epoch"
+    plt.close(display.figure_)
+    plain = MLPClassifier(**QUICK).fit(X, Y)
+    with pytest.raises(ValueError, match="GradientNormHistory"):
+        GradientNormDisplay.from_history(plain)

@@ -2,6 +2,7 @@
 
 from ._gradient_check import GradientCheckResult, check_gradients
 from ._gradient_display import GradientNormDisplay
+from ._gradient_history import GradientNormHistory
 from ._gradients import gradient_norms
 from ._history_display import TrainingHistoryDisplay
 from ._lr_range_display import LRRangeTestDisplay
@@ -10,6 +11,7 @@ from ._search_display import SearchResultsDisplay
 __all__ = [
     "GradientCheckResult",
     "GradientNormDisplay",
+    "GradientNormHistory",
     "LRRangeTestDisplay",
     "SearchResultsDisplay",
     "TrainingHistoryDisplay",

@@ -1,8 +1,6 @@
 """Gradient health: the per-layer gradient norms of the loss on given data."""
 
-import keras
 import numpy as np
-import tensorflow as tf
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 
@@ -14,7 +12,8 @@ def gradient_norms(estimator, X, y):
     batch normalisation on its moving statistics), so the result is
     deterministic. Vanishing gradients show as norms that shrink by orders
     of magnitude from the output layer back to the first; exploding ones as
-    norms that grow.
+    norms that grow. To record them at every epoch of a fit, pass a
+    :class:`GradientNormHistory` callback.
 
     Parameters
     ----------
@@ -45,26 +44,6 @@ def gradient_norms(estimator, X, y):
     targets = estimator.target_encoder_.transform(np.asarray(y))
     engine = estimator._training_engine()
     try:
-        return _layer_gradient_norms(engine, X, targets)
+        return engine.layer_gradient_norms(X, targets)
     finally:
         estimator._give_back(engine)
-
-
-def _layer_gradient_norms(engine, X, targets):
-    model = engine.model
-    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    variables = [layer.trainable_variables for layer in dense]
-    with tf.GradientTape() as tape:
-        outputs = model(tf.constant(X), training=False)
-        loss = tf.reduce_mean(engine.loss_fn(tf.constant(targets), outputs))
-        if model.losses:
-            loss += tf.add_n(model.losses)
-    gradients = tape.gradient(loss, [v for group in variables for v in group])
-    norms, start = {}, 0
-    for layer, group in zip(dense, variables, strict=True):
-        squares = [
-            tf.reduce_sum(tf.square(g)) for g in gradients[start : start + len(group)]
-        ]
-        norms[layer.name] = float(np.sqrt(float(tf.add_n(squares))))
-        start += len(group)
-    return norms
