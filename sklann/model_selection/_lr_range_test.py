@@ -14,7 +14,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
-from .._base import AUTO_BATCH_SIZE, BaseMLP
+from .._base import BaseMLP
 from .._compat import _safe_indexing
 from .._engine import TrainingDiverged
 
@@ -224,10 +224,8 @@ class _SmoothedLoss:
 def _run(model, X, y, n_steps, smoothing, diverge_factor, random_state):
     """Train one minibatch per rate; return the rates, raw and smoothed losses."""
     n_samples = len(y)
-    batch_size = model.batch_size
-    if batch_size == "auto":
-        batch_size = AUTO_BATCH_SIZE
-    batches = _minibatches(n_samples, min(batch_size, n_samples), random_state)
+    batch_size = min(model._batch_size(), n_samples)
+    batches = _minibatches(n_samples, batch_size, random_state)
     fit_kwargs = {"classes": np.unique(y)} if is_classifier(model) else {}
     rates, raw, smoothed = [], [], []
     average = _SmoothedLoss(smoothing)
