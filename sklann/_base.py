@@ -8,7 +8,6 @@ attributes. Subclasses supply the target encoding.
 
 import copy
 import inspect
-import numbers
 import warnings
 import weakref
 
@@ -28,7 +27,7 @@ from ._losses import per_sample_loss
 from ._metrics import build_metrics
 from ._network import NetworkSpec, build_network, resolve_initializer
 from ._optimizers import base_learning_rate, build_optimizer
-from ._params import normalize_layer_sizes, validate_cross_parameters
+from ._params import is_integer, normalize_layer_sizes, validate_cross_parameters
 from ._persistence import plain_state, restore_plain_state
 from ._pool import ENGINES
 from ._schedules import RateSchedule
@@ -714,11 +713,7 @@ class BaseMLP(BaseWrapper):
 
 
 def _check_mc_samples(mc_samples):
-    if (
-        not isinstance(mc_samples, numbers.Integral)
-        or isinstance(mc_samples, bool)
-        or mc_samples < 1
-    ):
+    if not is_integer(mc_samples) or mc_samples < 1:
         raise ValueError(
             f"mc_samples must be None or a positive integer; got {mc_samples!r}."
         )

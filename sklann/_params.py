@@ -106,6 +106,17 @@ REGRESSOR_CONSTRAINTS = {
 }
 
 
+def is_integer(value):
+    """Whether ``value`` is an integer (Python or NumPy), and not a bool.
+
+    Examples
+    --------
+    >>> is_integer(3), is_integer(True), is_integer(2.0)
+    (True, False, False)
+    """
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
 def normalize_layer_sizes(hidden_layer_sizes):
     """Return ``hidden_layer_sizes`` as a tuple of positive Python ints.
 
@@ -134,7 +145,7 @@ def normalize_layer_sizes(hidden_layer_sizes):
         hidden_layer_sizes = (hidden_layer_sizes,)
     sizes = tuple(hidden_layer_sizes)
     for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, Integral) or size < 1:
+        if not is_integer(size) or size < 1:
             raise ValueError(
                 "hidden_layer_sizes must contain positive integers, one per hidden "
                 f"layer; got {hidden_layer_sizes!r}."

@@ -7,10 +7,11 @@ with an ``rvs`` method is sampled); :func:`layer_grid` lists them for
 """
 
 import itertools
-import numbers
 
 import numpy as np
 from sklearn.utils import check_random_state
+
+from .._params import is_integer
 
 SHAPES = ("constant", "pyramid")
 
@@ -20,9 +21,7 @@ def _check_range(name, bounds, lowest):
     valid = (
         isinstance(bounds, tuple | list)
         and len(bounds) == 2
-        and all(
-            isinstance(b, numbers.Integral) and not isinstance(b, bool) for b in bounds
-        )
+        and all(is_integer(b) for b in bounds)
         and lowest <= bounds[0] <= bounds[1]
     )
     if not valid:
@@ -170,10 +169,6 @@ def layer_grid(n_layers=(1, 2), units=(32, 64, 128), shape="constant"):
 
 
 def _check_count(name, value, lowest):
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or value < lowest
-    ):
+    if not is_integer(value) or value < lowest:
         raise ValueError(f"{name} values must be integers >= {lowest}; got {value!r}.")
     return int(value)

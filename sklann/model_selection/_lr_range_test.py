@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from .._base import BaseMLP
 from .._compat import _safe_indexing
 from .._engine import TrainingDiverged
+from .._params import is_integer
 
 
 class ExponentialRate:
@@ -176,7 +177,7 @@ def lr_range_test(
     start, stop = _check_positive("start", start), _check_positive("stop", stop)
     if stop <= start:
         raise ValueError(f"stop must be larger than start; got {start=}, {stop=}.")
-    if not isinstance(n_steps, numbers.Integral) or n_steps < 2:
+    if not is_integer(n_steps) or n_steps < 2:
         raise ValueError(f"n_steps must be an integer >= 2; got {n_steps!r}.")
     if not 0 <= smoothing < 1:
         raise ValueError(f"smoothing must be in [0, 1); got {smoothing!r}.")
