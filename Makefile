@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+DOCS_INSTALLED := $(VENV)/.docs-installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +23,16 @@ bench: $(INSTALLED)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/search.py
 
+$(DOCS_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_INSTALLED)
+
+# The site, into docs/_build/html; any warning fails the build.
+docs: $(DOCS_INSTALLED)
+	$(PY) -m sphinx -W --keep-going -E -b html docs docs/_build/html
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) demo_output
+	rm -rf $(VENV) demo_output docs/_build docs/generated docs/auto_examples docs/gen_modules docs/sg_execution_times.rst

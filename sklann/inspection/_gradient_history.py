@@ -51,11 +51,13 @@ class GradientNormHistory(keras.callbacks.Callback):
         self.norms = {}
 
     def on_epoch_end(self, epoch, logs=None):
+        """Record the epoch's ``gradient_norm_<layer>`` logs in :attr:`norms`."""
         for key, value in (logs or {}).items():
             if key.startswith(PREFIX):
                 self.norms.setdefault(key.removeprefix(PREFIX), []).append(value)
 
     def on_train_end(self, logs=None):
+        """Warn when the last epoch's norms show vanishing or exploding gradients."""
         if not self.norms:
             return
         last = {name: values[-1] for name, values in self.norms.items()}
