@@ -85,7 +85,7 @@ start = time.perf_counter()
 search.fit(X, y)
 print(f"search: {time.perf_counter() - start:.1f} s")
 for iteration, (epochs, candidates) in enumerate(
-    zip(search.n_resources_, search.n_candidates_)
+    zip(search.n_resources_, search.n_candidates_, strict=True)
 ):
     print(f"round {iteration}: {candidates} candidates trained {epochs} epochs")
 for name, value in search.best_params_.items():

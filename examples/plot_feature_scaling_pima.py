@@ -15,7 +15,6 @@ same comparison, with validation curves over the number of epochs.
 # The data
 # --------
 import matplotlib.pyplot as plt
-import numpy as np
 from sklearn.model_selection import StratifiedKFold, validation_curve
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -43,7 +42,7 @@ epochs = [1, 3, 10, 30, 100]
 cv = StratifiedKFold(5, shuffle=True, random_state=0)
 
 fig, ax = plt.subplots(figsize=(6, 4))
-for (name, model), color in zip(models.items(), ["tab:red", "tab:blue"]):
+for (name, model), color in zip(models.items(), ["tab:red", "tab:blue"], strict=True):
     param = "epochs" if name == "raw features" else "mlpclassifier__epochs"
     train_scores, test_scores = validation_curve(
         model, X, y, param_name=param, param_range=epochs, cv=cv
@@ -51,7 +50,7 @@ for (name, model), color in zip(models.items(), ["tab:red", "tab:blue"]):
     cv_mean = test_scores.mean(axis=1)
     print(
         f"{name:>15}: CV accuracy "
-        + ", ".join(f"{e} ep {s:.3f}" for e, s in zip(epochs, cv_mean))
+        + ", ".join(f"{e} ep {s:.3f}" for e, s in zip(epochs, cv_mean, strict=True))
     )
     ax.plot(
         epochs, train_scores.mean(axis=1), "--", color=color, label=f"{name}, train"

@@ -69,7 +69,8 @@ print(f"held-out accuracy of the refitted best: {search.score(X_test, y_test):.3
 # 1e-3 and 1e-2.
 results = search.cv_results_
 for params, score in sorted(
-    zip(results["params"], results["mean_test_score"]), key=lambda item: -item[1]
+    zip(results["params"], results["mean_test_score"], strict=True),
+    key=lambda item: -item[1],
 ):
     print(
         f"{score:.3f}  layers={params['mlpclassifier__hidden_layer_sizes']}, "
