@@ -5,8 +5,6 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# The examples read this to train fewer epochs during a docs build.
-os.environ.setdefault("SKLANN_DOCS_BUILD", "1")
 
 import matplotlib  # noqa: E402
 
@@ -16,6 +14,11 @@ import sklann  # noqa: E402
 
 DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS))
+
+from benchmark_tables import write_includes  # noqa: E402
+
+# The comparison page includes the latest tables of `make bench`.
+write_includes(DOCS.parent / "benchmarks" / "results", DOCS / "_generated")
 
 project = "sklann"
 author = "the sklann developers"
@@ -31,7 +34,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 
-exclude_patterns = ["_build", "design.md", "**/README.rst"]
+exclude_patterns = ["_build", "_generated", "design.md", "**/README.rst"]
 templates_path = ["_templates"]
 html_theme = "furo"
 html_title = f"sklann {release}"

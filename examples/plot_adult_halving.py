@@ -18,7 +18,6 @@ the cross-validated counterpart of keras-tuner's Hyperband.
 # The search runs on 6,000 of the 32,561 training rows; the best model is
 # then refitted on them and scored on the 16,281 rows of the official test
 # file.
-import os
 import time
 
 from scipy.stats import loguniform
@@ -33,9 +32,6 @@ from sklann import MLPClassifier
 from sklann.datasets import load_adult
 from sklann.inspection import SearchResultsDisplay
 from sklann.model_selection import LayerSizes
-
-# A docs build (SKLANN_DOCS_BUILD=1) searches fewer candidates.
-DOCS_BUILD = os.environ.get("SKLANN_DOCS_BUILD") == "1"
 
 X, y = load_adult("train")
 X, y = X.sample(6000, random_state=0), y.sample(6000, random_state=0)
@@ -77,7 +73,7 @@ search = HalvingRandomSearchCV(
     min_resources=2,
     max_resources=18,
     factor=3,
-    n_candidates=9 if DOCS_BUILD else 18,
+    n_candidates=18,
     cv=3,
     random_state=0,
 )
