@@ -22,7 +22,10 @@ def _cells(line):
 
 
 def _list_table(rows):
-    header, body = rows[0], [row for row in rows[1:] if not set("".join(row)) <= {"-", ":"}]
+    header, body = (
+        rows[0],
+        [row for row in rows[1:] if not set("".join(row)) <= {"-", ":"}],
+    )
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for row in [header, *body]:
         lines.append(f"   * - {row[0] or ' '}")
@@ -35,7 +38,8 @@ def markdown_to_rst(markdown):
 
     Examples
     --------
-    >>> print(markdown_to_rst("Run `make bench`.\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |"))
+    >>> markdown = "Run `make bench`.\\n\\n| a | b |\\n|---|---|\\n| 1 | 2 |"
+    >>> print(markdown_to_rst(markdown))
     Run ``make bench``.
     <BLANKLINE>
     .. list-table::
