@@ -11,10 +11,17 @@ import re
 from pathlib import Path
 
 INLINE_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
+# A word ending in "_" (``cv_results_``) is a hyperlink reference in rst.
+TRAILING_UNDERSCORE = re.compile(r"(\w)_(?=\W|$)")
 
 
 def _inline(text):
-    return INLINE_CODE.sub(r"``\1``", text.strip())
+    parts = INLINE_CODE.split(text.strip())
+    # Even parts are prose, odd parts the contents of inline code.
+    return "".join(
+        f"``{part}``" if i % 2 else TRAILING_UNDERSCORE.sub(r"\1\\_", part)
+        for i, part in enumerate(parts)
+    )
 
 
 def _cells(line):
@@ -49,6 +56,9 @@ def markdown_to_rst(markdown):
          - b
        * - 1
          - 2
+    <BLANKLINE>
+    >>> print(markdown_to_rst("same cv_results_ as `n_jobs=1`"))
+    same cv_results\\_ as ``n_jobs=1``
     <BLANKLINE>
     """
     out, table = [], []
