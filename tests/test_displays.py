@@ -79,6 +79,21 @@ def test_search_results_coloured_by_a_second_parameter(search):
     plt.close(display.figure_)
 
 
+def test_numeric_hues_are_listed_in_numeric_order():
+    # Successive halving's epochs: 2, 6 and 18, not "18", "2", "6".
+    epochs = [2, 2, 2, 6, 18, 6]
+    cv_results = {
+        "param_learning_rate": np.ma.masked_array([1e-3, 1e-2, 1e-1, 1e-3, 1e-3, 1e-2]),
+        "param_epochs": np.ma.masked_array(epochs, dtype=object),
+        "mean_test_score": np.linspace(0.5, 0.9, 6),
+        "std_test_score": np.zeros(6),
+    }
+    display = SearchResultsDisplay(cv_results, "learning_rate", hue="epochs").plot()
+    legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    assert legend == ["2", "6", "18"]
+    plt.close(display.figure_)
+
+
 def test_an_unknown_parameter_is_named(search):
     with pytest.raises(ValueError, match="'dropout' is not a searched parameter"):
         SearchResultsDisplay.from_search(search, "dropout")

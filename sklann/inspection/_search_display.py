@@ -62,7 +62,7 @@ class SearchResultsDisplay:
         )
         values = values.astype(float if numeric else str)
         self.groups_ = {}
-        for group in sorted(set(hues), key=str):
+        for group in sorted(set(hues), key=_hue_order):
             chosen = hues == group
             self.groups_[group] = ax.errorbar(
                 values[chosen],
@@ -80,3 +80,10 @@ class SearchResultsDisplay:
             ax.legend(title=self.hue)
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+
+def _hue_order(value):
+    """Numbers in numeric order, then everything else by its text."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return (0, float(value), "")
+    return (1, 0.0, str(value))
