@@ -63,6 +63,8 @@ sphinx_gallery_conf = {
     "reference_url": {"sklann": None},
     "backreferences_dir": "gen_modules/backreferences",
     "remove_config_comments": True,
+    # Show what the examples print, not the repr of a last expression.
+    "capture_repr": (),
     "abort_on_example_error": True,
     "show_memory": False,
     "matplotlib_animations": False,
