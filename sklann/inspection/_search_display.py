@@ -57,9 +57,7 @@ class SearchResultsDisplay:
         hues = self._column(self.hue) if self.hue else np.full(len(values), None)
         means = np.asarray(self.cv_results["mean_test_score"])
         stds = np.asarray(self.cv_results["std_test_score"])
-        numeric = all(
-            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values
-        )
+        numeric = all(_is_number(v) for v in values)
         values = values.astype(float if numeric else str)
         self.groups_ = {}
         for group in sorted(set(hues), key=_hue_order):
@@ -82,8 +80,13 @@ class SearchResultsDisplay:
         return self
 
 
+def _is_number(value):
+    """A real number, not a bool: a point on a numeric axis."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def _hue_order(value):
     """Numbers in numeric order, then everything else by its text."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if _is_number(value):
         return (0, float(value), "")
     return (1, 0.0, str(value))
