@@ -35,4 +35,4 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) demo_output docs/_build docs/generated docs/auto_examples docs/gen_modules docs/sg_execution_times.rst
+	rm -rf $(VENV) demo_output docs/_build docs/generated docs/auto_examples docs/gen_modules docs/_generated docs/sg_execution_times.rst

@@ -29,10 +29,9 @@ def _cells(line):
 
 
 def _list_table(rows):
-    header, body = (
-        rows[0],
-        [row for row in rows[1:] if not set("".join(row)) <= {"-", ":"}],
-    )
+    header = rows[0]
+    # Drop the |---|:--:| separator row.
+    body = [row for row in rows[1:] if not set("".join(row)) <= {"-", ":"}]
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for row in [header, *body]:
         lines.append(f"   * - {row[0] or ' '}")

@@ -85,11 +85,8 @@ for iteration, (epochs, candidates) in enumerate(
 ):
     print(f"round {iteration}: {candidates} candidates trained {epochs} epochs")
 for name, value in search.best_params_.items():
-    print(
-        f"best {name.removeprefix('mlpclassifier__')}: {value:.3g}"
-        if isinstance(value, float)
-        else f"best {name.removeprefix('mlpclassifier__')}: {value}"
-    )
+    shown = f"{value:.3g}" if isinstance(value, float) else value
+    print(f"best {name.removeprefix('mlpclassifier__')}: {shown}")
 print(f"best CV accuracy: {search.best_score_:.3f}")
 print(
     f"test accuracy: {search.score(X_test, y_test):.3f} "
