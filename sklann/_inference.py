@@ -41,7 +41,7 @@ def _activation(function):
 
 
 def inference_plan(model, rng=None, dtype=np.float64):
-    """The network as a list of float64 NumPy steps, for :func:`forward`.
+    """The network as a list of NumPy steps (float64 by default), for :func:`forward`.
 
     Parameters
     ----------
@@ -58,7 +58,7 @@ def inference_plan(model, rng=None, dtype=np.float64):
     Returns
     -------
     list of callable
-        Each maps a float64 batch to the next layer's input.
+        Each maps a batch of ``dtype`` to the next layer's input.
     """
     steps = []
     for layer in model.layers:

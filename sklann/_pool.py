@@ -125,7 +125,7 @@ class EnginePool:
         return sum(map(len, self._idle.values()))
 
     def _bytes(self):
-        """Variable memory of the idle engines (the caller holds the lock)."""
+        """Estimated memory of the idle engines (the caller holds the lock)."""
         return sum(e.nbytes for engines in self._idle.values() for e in engines)
 
     def __len__(self):
