@@ -1,17 +1,17 @@
 """The estimator machinery that MLPClassifier and MLPRegressor share.
 
 Data flows one way: parameters → validated configuration
-(:class:`~sklann._network.NetworkSpec`, optimizer, loss) → Keras model
-(:mod:`sklann._network`) → training engine (:mod:`sklann._engine`) → fitted
-attributes. Subclasses supply the target encoding.
+(:class:`~sklann._network.NetworkSpec`, optimizer update rule, loss) →
+initial state arrays (:mod:`sklann._network`) → a traced training program
+(:mod:`sklann._program`, cached by structure in :mod:`sklann._pool`) run by
+the engine (:mod:`sklann._engine`) → fitted state arrays → NumPy prediction
+(:mod:`sklann._inference`). Subclasses supply the target encoding.
 """
 
 import copy
 import inspect
 import warnings
-import weakref
 
-import keras
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
@@ -20,18 +20,22 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import _check_sample_weight, _fit_context
 from ._data import dense_chunks
-from ._engine import PlateauMonitor, StopMonitor, StopRules, TrainingEngine
+from ._engine import FitPlan, train
 from ._inference import forward, has_dropout, inference_plan
 from ._interrupt import InterruptRequest, interrupt_handler
-from ._losses import per_sample_loss
-from ._metrics import build_metrics
-from ._network import NetworkSpec, build_network, resolve_initializer
-from ._optimizers import base_learning_rate, build_optimizer
+from ._keras_view import new_view
+from ._layers import check_weight_shapes, layer_kinds, split_indices, variable_slots
+from ._losses import TrainingLoss, per_sample_loss
+from ._metrics import build_metrics, metrics_key
+from ._network import NetworkSpec, build_network, initial_weights, resolve_initializer
+from ._optimizers import base_learning_rate, build_optimizer, update_rule
 from ._params import is_integer, normalize_layer_sizes, validate_cross_parameters
 from ._persistence import plain_state, restore_plain_state
-from ._pool import ENGINES
+from ._pool import PROGRAMS
+from ._program import Structure, TrainingProgram
 from ._schedules import RateSchedule
 from ._scikeras import BaseWrapper, route_params, unflatten_params
+from ._stopping import PlateauMonitor, StopMonitor, StopRules
 
 AUTO_BATCH_SIZE = 200
 
@@ -143,12 +147,16 @@ class BaseMLP(BaseWrapper):
     def __repr__(self, N_CHAR_MAX=700):
         return super(BaseWrapper, self).__repr__(N_CHAR_MAX=N_CHAR_MAX)
 
+    @property
+    def initialized_(self):
+        """Whether the estimator has a network (scikeras's name for fitted)."""
+        return self.__sklearn_is_fitted__()
+
     def __getstate__(self):
         # Plain values and arrays (the weights and optimizer state): what
         # pickle, joblib, skops and sklann.save store (see sklann._persistence).
-        engine = vars(self).get("_engine")
-        if engine is not None:  # model_ is in user hands: its weights may differ
-            self._weights, self._optimizer_state = engine.state()
+        if vars(self).get("_model_exposed"):  # model_ in user hands: read it
+            self._weights, self._optimizer_state = self._keras_view.read()
         return plain_state(super().__getstate__())
 
     def __setstate__(self, state):
@@ -162,7 +170,8 @@ class BaseMLP(BaseWrapper):
         """Check a state read by :func:`sklann.load` before any of it is used.
 
         The parameters must be valid, the stored architecture the one they
-        describe, and the weights must fit the network sklann builds for it.
+        describe, and the weights and optimizer state must have the shapes
+        of that network (checked by arithmetic, before anything is built).
 
         Raises
         ------
@@ -178,7 +187,17 @@ class BaseMLP(BaseWrapper):
                 f"The stored network {self._spec} is not the one the stored "
                 f"parameters describe ({expected}); refusing the file."
             )
-        self._inference_plan()  # builds the network and loads the weights
+        check_weight_shapes(self._spec, self._weights)
+        rule = self._update_rule(self._spec)
+        starting = rule.initial_state(_trainable(self._spec, self._weights))
+        shapes = [np.shape(value) for value in self._optimizer_state]
+        if shapes != [np.shape(value) for value in starting]:
+            raise ValueError(
+                f"The stored optimizer state ({len(shapes)} arrays) does not fit "
+                f"the {rule.name} optimizer of this network "
+                f"({len(starting)} arrays); refusing the file."
+            )
+        self._plan = inference_plan(self._spec, self._weights)
 
     # -- configuration ----------------------------------------------------------
 
@@ -233,9 +252,14 @@ class BaseMLP(BaseWrapper):
             global_clipnorm=self.global_clipnorm,
         )
 
+    def _update_rule(self, spec):
+        return update_rule(self._build_optimizer(), spec.precision)
+
+    def _loss_name(self, target):
+        return target.default_loss if self.loss == "auto" else self.loss
+
     def _loss_function(self, target):
-        loss = target.default_loss if self.loss == "auto" else self.loss
-        return per_sample_loss(loss, routed=self._routed("loss"))
+        return per_sample_loss(self._loss_name(target), routed=self._routed("loss"))
 
     def _callbacks(self):
         """Fresh copies of the callbacks for one fit; the user's stay untouched."""
@@ -246,7 +270,7 @@ class BaseMLP(BaseWrapper):
         )
         return callbacks if isinstance(callbacks, list) else [callbacks]
 
-    def _rate_schedule(self, engine):
+    def _rate_schedule(self, rule):
         return RateSchedule(
             self.lr_schedule,
             learning_rate=base_learning_rate(self.optimizer, self.learning_rate),
@@ -254,7 +278,7 @@ class BaseMLP(BaseWrapper):
             decay_epochs=self.lr_decay_epochs,
             warmup_epochs=self.lr_warmup_epochs,
             total_epochs=self.epochs,
-            momentum=engine.base_momentum,
+            momentum=rule.base_momentum,
         )
 
     def _stop_rules(self, incremental):
@@ -288,165 +312,131 @@ class BaseMLP(BaseWrapper):
         )
         return X, self._prepare_target(y)
 
-    def _adopt_target(self, target, y):
-        """Set the fitted attributes that describe the target."""
-        self.target_encoder_ = target
-        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+    def _fresh_fit(self, n_features, target, y, seeds):
+        """The attributes of a new, untrained network, without assigning them.
 
-    def _initialize_network(self, n_features, target, y, seeds):
-        """Build (or take from the pool) a fresh network; reset the training state.
-
-        Runs only after all the data has been validated, so a failed fit
-        never leaves a half-initialised estimator.
+        Nothing of the estimator changes until the fit that asked for it has
+        trained (see :meth:`_commit`), so a failed fit keeps what was there.
         """
         network_seed, order_seed, split_seed = seeds
         spec = self._network_spec(n_features, target)
-        key = self._engine_key(spec, target)
-        own = vars(self).get("_engine")
-        keep_own = (
-            own is not None
-            and key is not None
-            and vars(self).get("_pool_key") == key
-            and not own.exposed
-        )
-        engine = own if keep_own else ENGINES.acquire(key, self._holder_token())
-        if engine is None:
-            model = build_network(spec, seed=network_seed)
-            engine = self._new_engine(model, spec, target)
-        else:
-            engine.reset(network_seed)
-        # Only now does the estimator's state change.
-        if not keep_own:
-            self._release_engine()
-            self._adopt_engine(engine, key)
-        self._order_seed, self._split_seed = order_seed, split_seed
-        self._adopt_target(target, y)
-        self._spec = spec
-        for name in ("_weights", "_optimizer_state", "_plan"):
-            vars(self).pop(name, None)
-        self.history_ = {}
-        self.n_iter_ = 0
-        self._plateau = PlateauMonitor()
-        self._stop = StopMonitor()
+        weights = initial_weights(spec, network_seed)
+        rule = self._update_rule(spec)
+        return {
+            "_spec": spec,
+            "_weights": weights,
+            "_optimizer_state": rule.initial_state(_trainable(spec, weights)),
+            "_order_seed": order_seed,
+            "_split_seed": split_seed,
+            "target_encoder_": target,
+            "n_outputs_": 1 if y.ndim == 1 else y.shape[1],
+            **self._target_attributes(target),
+            "history_": {},
+            "n_iter_": 0,
+            "_plateau": PlateauMonitor(),
+            "_stop": StopMonitor(),
+            "_keras_view": None,
+            "_model_exposed": False,
+        }
 
-    # -- engines ------------------------------------------------------------------
+    def _target_attributes(self, target):
+        """Fitted attributes that describe the target (subclasses add theirs)."""
+        return {}
+
+    def _commit(self, attributes):
+        """Adopt a finished fit's attributes, and make its prediction plan."""
+        vars(self).update(attributes)
+        self._plan = inference_plan(self._spec, self._weights)
+        view = vars(self).get("_keras_view")
+        if view is not None:  # model_ or the callbacks' model follow the fit
+            view.load(self._weights, self._optimizer_state)
+
+    # -- the Keras model, made only when asked for ----------------------------------
 
     @property
     def model_(self):
         """The fitted ``keras.Model``.
 
-        Reading it hands the network to the caller, so it is never recycled
-        for another estimator's fit (see :mod:`sklann._pool`).
+        Made from the fitted state when first read, and trained on by later
+        ``partial_fit`` and warm-started fits. Once read, it is the
+        estimator's state: weights set on it are what predictions use.
         """
         check_is_fitted(self)
-        engine = self._training_engine()
-        engine.exposed = True
-        return engine.model
+        view = self._keras_model()
+        self._model_exposed = True
+        return view.model
 
-    def _engine_key(self, spec, target):
-        """What a pooled engine must match to be re-used, or None (never pool).
+    def _keras_model(self):
+        """The :class:`~sklann._keras_view.KerasView` of the fitted state."""
+        view = vars(self).get("_keras_view")
+        if view is None:
+            view = new_view(
+                build_network(self._spec, seed=0),
+                self._build_optimizer(),
+                self._loss_function(self.target_encoder_),
+                self._weights,
+                self._optimizer_state,
+                self._spec.precision,
+            )
+            self._keras_view = view
+        return view
 
-        Only configurations named by strings and numbers are pooled; Keras
-        objects and functions passed by the user are not compared.
-        """
-        named = [self.optimizer, self.loss, *(self.metrics or [])]
-        if not all(isinstance(value, str) for value in named):
-            return None
-        key = (
-            spec,
-            target.target_type,
-            tuple(named),
-            self.momentum,
-            self.nesterov,
-            self.weight_decay,
-            self.clipnorm,
-            self.clipvalue,
-            self.global_clipnorm,
-            tuple(
-                sorted(
-                    (name, value)
-                    for destination in ("optimizer", "loss", "metrics")
-                    for name, value in self._routed(destination).items()
-                )
+    def _state(self):
+        """The state to train on: the arrays, or ``model_`` once it was read."""
+        if vars(self).get("_model_exposed"):
+            return self._keras_view.read()
+        return self._weights, self._optimizer_state
+
+    # -- the training program ---------------------------------------------------------
+
+    def _program(self, spec, target, rule, loss):
+        """The traced program for this configuration, from the process's cache."""
+        metrics = metrics_key(self.metrics, target.target_type, self._routed("metrics"))
+        structure = Structure(
+            kinds=layer_kinds(spec),
+            precision=spec.precision,
+            penalized=bool(spec.l1 or spec.l2),
+            max_norm=spec.max_norm is not None,
+            optimizer=rule.structure,
+            loss=loss.structure,
+            metrics=metrics,
+        )
+        shared = loss.structure is not None and metrics is not None
+        return PROGRAMS.get(
+            structure if shared else None,
+            lambda: TrainingProgram(
+                structure,
+                rule,
+                loss,
+                lambda: build_metrics(
+                    self.metrics, target.target_type, self._routed("metrics")
+                ),
             ),
         )
-        try:
-            hash(key)
-        except TypeError:
-            return None
-        return key
 
-    def _new_engine(self, model, spec, target):
-        """An engine around ``model``, compiled with a new optimizer if it has none."""
-        loss_fn = self._loss_function(target)
-        if getattr(model, "optimizer", None) is None:
-            optimizer = self._build_optimizer()
-            if spec.precision == "mixed_float16":
-                optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
-            model.compile(optimizer=optimizer, loss=loss_fn)
-        if not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)
-        return TrainingEngine(
-            model,
-            spec,
-            loss_fn,
-            build_metrics(self.metrics, target.target_type, self._routed("metrics")),
-        )
+    def _gradient_norms(self, X, targets):
+        """Per-layer loss-gradient norms on ``X`` (``inspection.gradient_norms``)."""
+        spec, target = self._spec, self.target_encoder_
+        rule = self._update_rule(spec)
+        loss = TrainingLoss(self._loss_name(target), routed=self._routed("loss"))
+        program = self._program(spec, target, rule, loss)
+        hyper = self._hyperparameters(spec, rule, loss)
+        return program.gradient_norms(self._state()[0], X, targets, hyper)
 
-    def _adopt_engine(self, engine, key):
-        """Hold ``engine`` until :meth:`_store_state` or this estimator's end."""
-        self._engine = engine
-        self._pool_key = key
-        self._finalizer = weakref.finalize(self, ENGINES.release, key, engine)
-        self._finalizer.atexit = False
-
-    def _release_engine(self):
-        finalizer = vars(self).pop("_finalizer", None)
-        if finalizer is not None:
-            finalizer()
-        vars(self).pop("_engine", None)
-
-    def _holder_token(self):
-        return vars(self).get("_state_token")
-
-    def _training_engine(self):
-        """An engine holding this estimator's trained state, to train or expose.
-
-        The engine given back after the last fit is taken from the pool again
-        (without reloading if no other fit used it since); otherwise any
-        engine of this configuration, or a new network, gets the saved state.
-        """
-        engine = vars(self).get("_engine")
-        if engine is not None:
-            return engine
-        if "_pool_key" not in vars(self):  # unpickled
-            self._pool_key = self._engine_key(self._spec, self.target_encoder_)
-        key, token = self._pool_key, self._holder_token()
-        engine = ENGINES.acquire(key, token)
-        if engine is None:
-            model = build_network(self._spec, seed=0)
-            engine = self._new_engine(model, self._spec, self.target_encoder_)
-        if token is None or engine.holder is not token:
-            engine.load_state(self._weights, self._optimizer_state)
-        self._adopt_engine(engine, key)
-        return engine
-
-    def _store_state(self, engine):
-        """Copy the trained state into arrays; give a poolable engine back.
-
-        The engine stays with the estimator when it cannot be pooled, when
-        its model is in user hands, or when the last fit's callbacks hold it.
-        """
-        self._weights, self._optimizer_state = engine.state()
-        self._plan = inference_plan(engine.model)
-        self._state_token = engine.holder = object()
-        self._give_back(engine)
-
-    def _give_back(self, engine):
-        """Return an unchanged engine to the pool, if it may go there."""
-        keep = engine.exposed or vars(self).get("callbacks_")
-        if self._pool_key is not None and not keep:
-            self._release_engine()
+    def _hyperparameters(self, spec, rule, loss):
+        """The numeric settings the program reads as inputs, as float32 scalars."""
+        network = {
+            "dropout": spec.dropout,
+            "input_dropout": spec.input_dropout,
+            "l1": spec.l1,
+            "l2": spec.l2,
+            "max_norm": spec.max_norm or 0.0,
+        }
+        return {
+            **{name: np.float32(value) for name, value in network.items()},
+            **rule.hyperparameters(),
+            **loss.hyperparameters(),
+        }
 
     def initialize(self, X, y):
         """Build the network for ``X`` and ``y`` without training it.
@@ -462,10 +452,8 @@ class BaseMLP(BaseWrapper):
         """
         self._validate_params()
         X, y = self._validate_training_data(X, y, reset=True)
-        self._initialize_network(
-            X.shape[1], self._target_encoder(y, None), y, self._seeds()
-        )
-        self._store_state(self._engine)
+        target = self._target_encoder(y, None)
+        self._commit(self._fresh_fit(X.shape[1], target, y, self._seeds()))
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -537,9 +525,29 @@ class BaseMLP(BaseWrapper):
                 X, targets, weights, target, split_seed
             )
         if reset:
-            self._initialize_network(X.shape[1], target, y, seeds)
-        self._train(X, targets, weights, validation, incremental, interrupt)
+            fit = self._fresh_fit(X.shape[1], target, y, seeds)
+        else:
+            fit = self._continued_fit()
+        self._train(fit, (X, targets, weights), validation, incremental, interrupt)
         return self
+
+    def _continued_fit(self):
+        """The attributes a continued fit (warm start, ``partial_fit``) starts from."""
+        weights, optimizer_state = self._state()
+        return {
+            name: vars(self)[name]
+            for name in (
+                "_spec",
+                "_order_seed",
+                "_split_seed",
+                "target_encoder_",
+                "n_outputs_",
+                "history_",
+                "n_iter_",
+                "_plateau",
+                "_stop",
+            )
+        } | {"_weights": weights, "_optimizer_state": optimizer_state}
 
     def _validation_split(self, X, targets, weights, target, seed):
         """Hold out ``validation_split`` of the rows: shuffled, stratified if possible.
@@ -570,48 +578,81 @@ class BaseMLP(BaseWrapper):
         """Labels to stratify the validation split by; None for no strata."""
         return None
 
-    def _train(self, X, targets, weights, validation, incremental, interrupt):
-        engine = self._training_engine()
-        schedule = self._rate_schedule(engine)
-        if not incremental:
-            self._stop = StopMonitor()
+    def _train(self, fit, data, validation, incremental, interrupt):
+        """Train from the attributes ``fit``; adopt them once training is done."""
+        spec, target = fit["_spec"], fit["target_encoder_"]
+        rule = self._update_rule(spec)
+        loss = TrainingLoss(self._loss_name(target), routed=self._routed("loss"))
+        program = self._program(spec, target, rule, loss)
         epochs = 1 if incremental else self.epochs
-        self.callbacks_ = self._callbacks()
-        with ENGINES.training():
-            try:
-                result = engine.fit(
-                    X,
-                    targets,
-                    weights,
-                    schedule=schedule,
-                    epochs=epochs,
-                    batch_size=self._batch_size(),
-                    shuffle=self.shuffle,
-                    seed=self._order_seed,
-                    validation=validation,
-                    rules=self._stop_rules(incremental),
-                    stop=self._stop,
-                    plateau=self._plateau,
-                    initial_epoch=self.n_iter_,
-                    previous_rate=(self.history_.get("learning_rate") or [None])[-1],
-                    callbacks=self.callbacks_,
-                    verbose=self.verbose,
-                    interrupt=interrupt,
-                )
-                self._stop, self._plateau = result.stop, result.plateau
-                self._record(result, validation, engine)
-            finally:
-                self._store_state(engine)
+        stop = fit["_stop"] if incremental else StopMonitor()
+        plan = FitPlan(
+            epochs=epochs,
+            batch_size=self._batch_size(),
+            shuffle=self.shuffle,
+            seed=fit["_order_seed"],
+            schedule=self._rate_schedule(rule),
+            hyper=self._hyperparameters(spec, rule, loss),
+            rules=self._stop_rules(incremental),
+            initial_epoch=fit["n_iter_"],
+            previous_rate=(fit["history_"].get("learning_rate") or [None])[-1],
+        )
+        callbacks = self._callbacks()
+        view = None
+        if callbacks:
+            view = self._callback_view(fit)
+            fit["_keras_view"] = view
+        with PROGRAMS.training():
+            result = train(
+                program,
+                (fit["_weights"], fit["_optimizer_state"]),
+                data,
+                plan,
+                validation=validation,
+                monitors=(stop, fit["_plateau"]),
+                callbacks=callbacks,
+                view=view,
+                verbose=self.verbose,
+                interrupt=interrupt,
+            )
+        self._commit(self._recorded(fit, result, validation is not None))
+        self.callbacks_ = callbacks
         self._after_training(result, epochs, incremental, validation is not None)
 
-    def _record(self, result, validation, engine):
-        """Add a training call's logs, epochs and best weights to the estimator."""
+    def _callback_view(self, fit):
+        """The Keras model the callbacks see: ``model_``'s, or a new one."""
+        view = fit.get("_keras_view", vars(self).get("_keras_view"))
+        if view is not None:
+            return view
+        return new_view(
+            build_network(fit["_spec"], seed=0),
+            self._build_optimizer(),
+            self._loss_function(fit["target_encoder_"]),
+            fit["_weights"],
+            fit["_optimizer_state"],
+            fit["_spec"].precision,
+        )
+
+    @staticmethod
+    def _recorded(fit, result, validated):
+        """``fit`` with a training call's logs, epochs, monitors and state."""
+        history = {key: list(values) for key, values in fit["history_"].items()}
         for key, values in result.logs.items():
-            self.history_.setdefault(key, []).extend(values)
-        self.n_iter_ += len(result.logs.get("loss", ()))
-        self.best_epoch_ = int(result.stop.best_epoch)
-        if validation is not None and self.n_iter_ > 0:
-            engine.restore_best_weights()
+            history.setdefault(key, []).extend(values)
+        n_iter = fit["n_iter_"] + len(result.logs.get("loss", ()))
+        weights = result.weights
+        if validated and n_iter > 0:  # restore the best epoch's weights
+            weights = result.best_weights
+        return {
+            **fit,
+            "history_": history,
+            "n_iter_": n_iter,
+            "best_epoch_": int(result.stop.best_epoch),
+            "_stop": result.stop,
+            "_plateau": result.plateau,
+            "_weights": weights,
+            "_optimizer_state": result.optimizer,
+        }
 
     def _after_training(self, result, epochs, incremental, early_stopping):
         """Warn of an interrupted or unconverged training call."""
@@ -677,19 +718,15 @@ class BaseMLP(BaseWrapper):
         network, 100 passes took 0.6 s with 4,096 rows a chunk and 1.3 s
         with 65,536.
         """
-        engine = self._training_engine()
-        try:
-            if not has_dropout(engine.model):
-                raise ValueError(
-                    f"mc_samples={mc_samples} needs dropout in the network, but "
-                    f"dropout={self.dropout} and input_dropout={self.input_dropout}"
-                    ". MC dropout averages passes with dropout active: train with "
-                    "dropout > 0, or leave mc_samples=None."
-                )
-            rng = np.random.default_rng(self._seeds()[0])
-            plan = inference_plan(engine.model, rng, dtype=np.float32)
-        finally:
-            self._give_back(engine)
+        if not has_dropout(self._spec):
+            raise ValueError(
+                f"mc_samples={mc_samples} needs dropout in the network, but "
+                f"dropout={self.dropout} and input_dropout={self.input_dropout}"
+                ". MC dropout averages passes with dropout active: train with "
+                "dropout > 0, or leave mc_samples=None."
+            )
+        rng = np.random.default_rng(self._seeds()[0])
+        plan = inference_plan(self._spec, self._state()[0], rng, dtype=np.float32)
         passes = [
             forward(plan, np.tile(chunk, (mc_samples, 1)), np.float32).reshape(
                 mc_samples, len(chunk), -1
@@ -704,12 +741,17 @@ class BaseMLP(BaseWrapper):
         Remade from the model at every call once ``model_`` is in user hands,
         since its weights may have been set.
         """
-        engine = vars(self).get("_engine")
-        if engine is not None and engine.exposed:
-            return inference_plan(engine.model)
+        if vars(self).get("_model_exposed"):
+            return inference_plan(self._spec, self._state()[0])
         if vars(self).get("_plan") is None:  # unpickled
-            self._store_state(self._training_engine())
+            self._plan = inference_plan(self._spec, self._weights)
         return self._plan
+
+
+def _trainable(spec, weights):
+    """The trainable arrays among a network's ``weights``."""
+    indices, _ = split_indices(variable_slots(spec))
+    return [weights[index] for index in indices]
 
 
 def _check_mc_samples(mc_samples):

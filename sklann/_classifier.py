@@ -77,10 +77,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _target_encoder(self, y, classes):
         return ClassifierTarget().fit(y, classes)
 
-    def _adopt_target(self, target, y):
-        super()._adopt_target(target, y)
-        self.classes_ = target.classes
-        self.n_classes_ = len(target.classes)
+    def _target_attributes(self, target):
+        return {"classes_": target.classes, "n_classes_": len(target.classes)}
 
     def _validation_strata(self, targets, target):
         # Class indices (a binary target is a 0/1 column); multilabel: no strata.

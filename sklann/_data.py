@@ -16,10 +16,14 @@ PREDICT_CHUNK_ROWS = 4096
 
 
 class SparseRows(NamedTuple):
-    """CSR rows as ragged tensors: each row's column indices and values."""
+    """CSR rows as ragged tensors: each row's column indices and values.
+
+    ``n_columns`` is the width of the dense batches.
+    """
 
     columns: tf.RaggedTensor
     values: tf.RaggedTensor
+    n_columns: tf.Tensor
 
 
 def canonical_csr(X):
@@ -53,20 +57,22 @@ def graph_features(X):
     return SparseRows(
         tf.RaggedTensor.from_row_splits(X.indices.astype(np.int64), row_splits),
         tf.RaggedTensor.from_row_splits(X.data, row_splits),
+        tf.constant(X.shape[1], tf.int64),
     )
 
 
-def features_spec(sparse, n_features):
-    """The ``tf.TypeSpec`` of :func:`graph_features`'s result."""
+def features_spec(sparse):
+    """The ``tf.TypeSpec`` of :func:`graph_features`'s result, of any width."""
     if not sparse:
-        return tf.TensorSpec([None, n_features], tf.float32)
+        return tf.TensorSpec([None, None], tf.float32)
     return SparseRows(
         tf.RaggedTensorSpec([None, None], tf.int64, 1, tf.int64),
         tf.RaggedTensorSpec([None, None], tf.float32, 1, tf.int64),
+        tf.TensorSpec([], tf.int64),
     )
 
 
-def gather_rows(features, indices, n_features):
+def gather_rows(features, indices):
     """Gather the rows ``indices`` of ``features`` as a dense batch (graph code)."""
     if not isinstance(features, SparseRows):
         return tf.gather(features, indices)
@@ -75,9 +81,7 @@ def gather_rows(features, indices, n_features):
     positions = tf.stack(
         [batch_columns.value_rowids(), batch_columns.flat_values], axis=1
     )
-    shape = tf.stack(
-        [tf.shape(indices, out_type=tf.int64)[0], tf.constant(n_features, tf.int64)]
-    )
+    shape = tf.stack([tf.shape(indices, out_type=tf.int64)[0], features.n_columns])
     return tf.scatter_nd(positions, batch_values.flat_values, shape)
 
 

@@ -8,9 +8,10 @@ the network is run in NumPy: a one-row prediction takes tens of
 microseconds, and each row's output is independent of batching.
 """
 
-import keras
 import numpy as np
 from scipy.special import erf, expit, softmax
+
+from ._layers import BATCH_NORM_EPSILON, network_layers
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -24,7 +25,7 @@ ACTIVATIONS = {
         _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0.0)))
     ),
     "gelu": lambda x: 0.5 * x * (1.0 + erf(x / np.sqrt(2.0))),
-    "silu": lambda x: x * expit(x),
+    "swish": lambda x: x * expit(x),
     "tanh": np.tanh,
     "sigmoid": expit,
     "softplus": lambda x: np.logaddexp(0.0, x),
@@ -33,20 +34,15 @@ ACTIVATIONS = {
 }
 
 
-def _activation(function):
-    name = function.__name__
-    if name not in ACTIVATIONS:
-        raise NotImplementedError(f"No NumPy forward pass for activation {name!r}.")
-    return ACTIVATIONS[name]
-
-
-def inference_plan(model, rng=None, dtype=np.float64):
+def inference_plan(spec, weights, rng=None, dtype=np.float64):
     """The network as a list of NumPy steps (float64 by default), for :func:`forward`.
 
     Parameters
     ----------
-    model : keras.Sequential
-        A network built by :func:`sklann._network.build_network`.
+    spec : NetworkSpec
+        The architecture.
+    weights : list of ndarray
+        Its variables in Keras's order (:mod:`sklann._layers`).
     rng : numpy.random.Generator, default=None
         None for the deterministic network, whose dropout layers do nothing.
         With a generator, dropout stays active, drawing its masks from it
@@ -59,36 +55,70 @@ def inference_plan(model, rng=None, dtype=np.float64):
     -------
     list of callable
         Each maps a batch of ``dtype`` to the next layer's input.
+
+    Examples
+    --------
+    >>> from sklann._network import NetworkSpec
+    >>> spec = NetworkSpec(n_features=2, n_outputs=1, output_activation="linear",
+    ...                    hidden_layer_sizes=(), activation="relu",
+    ...                    kernel_initializer="glorot_uniform",
+    ...                    output_initializer="glorot_uniform")
+    >>> plan = inference_plan(spec, [np.array([[1.0], [2.0]]), np.array([0.5])])
+    >>> forward(plan, np.array([[1.0, 1.0]]))
+    array([[3.5]])
     """
     steps = []
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            kernel = np.asarray(layer.kernel, dtype=dtype)
-            bias = np.asarray(layer.bias, dtype=dtype) if layer.use_bias else 0.0
-            steps.append(_dense_step(kernel, bias, _activation(layer.activation)))
-        elif isinstance(layer, keras.layers.BatchNormalization):
-            variance = np.asarray(layer.moving_variance, dtype=np.float64)
-            scale = np.asarray(layer.gamma, dtype=np.float64) / np.sqrt(
-                variance + layer.epsilon
-            )
-            shift = np.asarray(layer.beta, dtype=np.float64) - scale * np.asarray(
-                layer.moving_mean, dtype=np.float64
-            )
-            scale, shift = scale.astype(dtype), shift.astype(dtype)
-            steps.append(_affine_step(scale, shift))
-        elif isinstance(layer, keras.layers.Activation):
-            steps.append(_activation(layer.activation))
-        elif rng is not None and isinstance(layer, keras.layers.AlphaDropout):
-            steps.append(_alpha_dropout_step(layer.rate, rng))
-        elif rng is not None and isinstance(layer, keras.layers.Dropout):
-            steps.append(_dropout_step(layer.rate, rng))
+    remaining = iter(weights)
+    for layer in network_layers(spec):
+        if layer.kind not in _STEPS:
+            raise NotImplementedError(f"No NumPy forward pass for {layer.kind!r}.")
+        variables = [next(remaining) for _ in layer.variables()]
+        step = _STEPS[layer.kind](layer, variables, spec, rng, dtype)
+        if step is not None:
+            steps.append(step)
     return steps
 
 
-def has_dropout(model):
-    """Whether ``model`` has a dropout layer with a positive rate."""
-    dropout = (keras.layers.Dropout, keras.layers.AlphaDropout)
-    return any(isinstance(layer, dropout) and layer.rate > 0 for layer in model.layers)
+def has_dropout(spec):
+    """Whether the network of ``spec`` has a dropout layer with a positive rate."""
+    return any("dropout" in layer.kind for layer in network_layers(spec))
+
+
+def _dense(layer, variables, spec, rng, dtype):
+    kernel = np.asarray(variables[0], dtype=dtype)
+    bias = np.asarray(variables[1], dtype=dtype) if layer.use_bias else 0.0
+    return _dense_step(kernel, bias, ACTIVATIONS[layer.activation])
+
+
+def _batch_norm(layer, variables, spec, rng, dtype):
+    gamma, beta, mean, variance = (np.asarray(v, np.float64) for v in variables)
+    scale = gamma / np.sqrt(variance + BATCH_NORM_EPSILON)
+    shift = beta - scale * mean
+    return _affine_step(scale.astype(dtype), shift.astype(dtype))
+
+
+def _activation(layer, variables, spec, rng, dtype):
+    return ACTIVATIONS[layer.activation]
+
+
+def _dropout(layer, variables, spec, rng, dtype):
+    return None if rng is None else _dropout_step(getattr(spec, layer.rate), rng)
+
+
+def _alpha_dropout(layer, variables, spec, rng, dtype):
+    if rng is None:
+        return None
+    return _alpha_dropout_step(getattr(spec, layer.rate), rng)
+
+
+# The NumPy step of each layer kind in sklann._layers.LAYER_VARIABLES.
+_STEPS = {
+    "dense": _dense,
+    "batch_norm": _batch_norm,
+    "activation": _activation,
+    "dropout": _dropout,
+    "alpha_dropout": _alpha_dropout,
+}
 
 
 def _dropout_step(rate, rng):

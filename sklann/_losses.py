@@ -5,18 +5,12 @@ The training engine weights and averages per-sample losses itself (so that
 every loss here is built with ``reduction=None``.
 """
 
+import functools
 import inspect
 
 import keras
-
-_LOSS_CLASSES = {
-    "binary_crossentropy": keras.losses.BinaryCrossentropy,
-    "sparse_categorical_crossentropy": keras.losses.SparseCategoricalCrossentropy,
-    "squared_error": keras.losses.MeanSquaredError,
-    "absolute_error": keras.losses.MeanAbsoluteError,
-    "huber": keras.losses.Huber,
-    "poisson": keras.losses.Poisson,
-}
+import numpy as np
+import tensorflow as tf
 
 
 def per_sample_loss(loss, routed=None):
@@ -45,7 +39,8 @@ def per_sample_loss(loss, routed=None):
     [1.0, 0.0]
     """
     if isinstance(loss, str):
-        loss = _LOSS_CLASSES[loss]
+        function, defaults = NAMED_LOSSES[loss]
+        return functools.partial(function, **{**defaults, **(routed or {})})
     if inspect.isclass(loss) and issubclass(loss, keras.losses.Loss):
         return loss(**{**(routed or {}), "reduction": None})
     if isinstance(loss, keras.losses.Loss):
@@ -56,3 +51,80 @@ def per_sample_loss(loss, routed=None):
         copied.reduction = None
         return copied
     return loss
+
+
+def _binary_crossentropy(y_true, y_pred, label_smoothing):
+    # Keras's label smoothing, written out so that the rate can be a tensor.
+    y_true = tf.cast(y_true, y_pred.dtype)
+    smoothing = tf.cast(label_smoothing, y_pred.dtype)
+    y_true = y_true * (1.0 - smoothing) + 0.5 * smoothing
+    return keras.losses.binary_crossentropy(y_true, y_pred)
+
+
+# Keras's per-sample loss functions for the named losses, with the defaults of
+# their numeric settings (graph inputs, so that a search over them re-uses the
+# traced step). Given a sigmoid or softmax output, Keras computes the
+# cross-entropies from the logits.
+NAMED_LOSSES = {
+    "binary_crossentropy": (_binary_crossentropy, {"label_smoothing": 0.0}),
+    "sparse_categorical_crossentropy": (
+        keras.losses.sparse_categorical_crossentropy,
+        {},
+    ),
+    "squared_error": (keras.losses.mean_squared_error, {}),
+    "absolute_error": (keras.losses.mean_absolute_error, {}),
+    "huber": (keras.losses.huber, {"delta": 1.0}),
+    "poisson": (keras.losses.poisson, {}),
+}
+
+
+class TrainingLoss:
+    """The loss the training step minimises, one value per sample.
+
+    Parameters
+    ----------
+    loss : str, keras.losses.Loss or callable
+        A key of :data:`NAMED_LOSSES`, or a user's loss (see
+        :func:`per_sample_loss`).
+    routed : dict, default=None
+        ``loss__*`` settings: the numeric settings of a named loss
+        (``loss__delta`` for ``"huber"``), or a loss class's arguments.
+
+    Raises
+    ------
+    ValueError
+        If ``routed`` names a setting the named loss does not have.
+
+    Examples
+    --------
+    >>> loss = TrainingLoss("huber", routed={"delta": 2.0})
+    >>> loss.structure, loss.hyperparameters()
+    ('huber', {'loss_delta': np.float32(2.0)})
+    """
+
+    def __init__(self, loss, routed=None):
+        routed = dict(routed or {})
+        if isinstance(loss, str):
+            self.function, defaults = NAMED_LOSSES[loss]
+            unknown = sorted(set(routed) - set(defaults))
+            if unknown:
+                takes = ", ".join(defaults) or "no settings"
+                raise ValueError(
+                    f"loss={loss!r} has no setting {', '.join(unknown)} (routed as "
+                    f"loss__{unknown[0]}); it takes {takes}."
+                )
+            self.settings = {**defaults, **routed}
+            self.structure = loss
+        else:
+            self.function = per_sample_loss(loss, routed=routed)
+            self.settings = {}
+            self.structure = None  # a user's object: never compared, never pooled
+
+    def hyperparameters(self):
+        """The numeric settings as float32 scalars, keyed ``loss_<name>``."""
+        return {f"loss_{name}": np.float32(v) for name, v in self.settings.items()}
+
+    def __call__(self, y_true, y_pred, hyper):
+        """Per-sample losses (graph code); ``hyper`` holds the settings' tensors."""
+        settings = {name: hyper[f"loss_{name}"] for name in self.settings}
+        return self.function(y_true, y_pred, **settings)

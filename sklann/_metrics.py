@@ -74,3 +74,28 @@ def _snake_case(class_name):
     """``BinaryAccuracy`` -> ``binary_accuracy``, ``AUC`` -> ``auc``."""
     boundary = r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
     return re.sub(boundary, "_", class_name).lower()
+
+
+def metrics_key(metrics, target_type, routed=None):
+    """What the metrics add to a traced program's structure, or None.
+
+    Metric names (with the target type, which picks the accuracy, and any
+    routed arguments) can be compared; Keras metric objects and functions
+    passed by the user cannot, so a program using them is never shared.
+
+    Examples
+    --------
+    >>> metrics_key(["accuracy"], "binary")
+    (('accuracy',), 'binary', ())
+    >>> metrics_key([len], "binary") is None
+    True
+    """
+    metrics = list(metrics or [])
+    if not all(isinstance(metric, str) for metric in metrics):
+        return None
+    routed_items = tuple(sorted((routed or {}).items()))
+    try:
+        hash(routed_items)
+    except TypeError:
+        return None
+    return tuple(metrics), target_type, routed_items

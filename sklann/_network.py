@@ -1,15 +1,24 @@
-"""Build the Keras network that an estimator's parameters describe.
+"""The network an estimator's parameters describe: its spec, weights and Keras model.
 
-This module turns a validated :class:`NetworkSpec` into an uncompiled
-``keras.Sequential`` model. It knows nothing of scikit-learn: the estimators
-resolve their parameters into a spec, and the training engine trains the
-result.
+A validated :class:`NetworkSpec` gives the network's initial weights
+(:func:`initial_weights`, flat arrays in Keras's variable order) and, for
+``model_`` and Keras callbacks, the equivalent uncompiled
+``keras.Sequential`` (:func:`build_network`). It knows nothing of
+scikit-learn: the estimators resolve their parameters into a spec, and the
+training engine trains the arrays.
 """
 
 from dataclasses import dataclass
 
 import keras
 import numpy as np
+
+from ._layers import (
+    BATCH_NORM_EPSILON,
+    BATCH_NORM_MOMENTUM,
+    network_layers,
+    variable_slots,
+)
 
 # The initializer that suits each activation: He for the ReLU family and ELU,
 # LeCun for SELU (needed for self-normalisation), Glorot for the rest.
@@ -132,80 +141,65 @@ def _seeded_initializer(name, seed):
     return INITIALIZER_CLASSES[name](seed=seed)
 
 
-def _dropout_layer(spec, rate, seed, name):
-    layer_class = (
-        keras.layers.AlphaDropout if spec.activation == "selu" else keras.layers.Dropout
-    )
-    return layer_class(rate, seed=seed, name=name, dtype=spec.precision)
-
-
-def _dense(
-    spec,
-    units,
-    activation,
-    seed,
-    name,
-    use_bias=True,
-    initializer=None,
-    dtype=None,
-):
+def _dense(spec, layer, seed):
     regularizer = None
     if spec.l1 or spec.l2:
         regularizer = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
     constraint = None
     if spec.max_norm is not None:
         constraint = keras.constraints.MaxNorm(max_value=spec.max_norm, axis=0)
+    output = layer.name == "output"
+    initializer = spec.output_initializer if output else spec.kernel_initializer
     return keras.layers.Dense(
-        units,
-        activation=activation,
-        use_bias=use_bias,
-        kernel_initializer=_seeded_initializer(
-            initializer or spec.kernel_initializer, seed
-        ),
+        layer.units,
+        activation=layer.activation,
+        use_bias=layer.use_bias,
+        kernel_initializer=_seeded_initializer(initializer, seed),
         kernel_regularizer=regularizer,
         kernel_constraint=constraint,
-        name=name,
-        dtype=dtype or spec.precision,
+        name=layer.name,
+        dtype=output_dtype(spec) if output else spec.precision,
     )
 
 
-def _hidden_block(spec, index, units, seeds):
-    """Layers of hidden layer ``index``: Dense, batch norm, activation, dropout."""
-    position = spec.batch_normalization
-    dense_activation = None if position == "before" else spec.activation
-    layers = [
-        _dense(
-            spec,
-            units,
-            dense_activation,
-            seed=seeds[f"hidden_{index}"],
-            name=f"hidden_{index}",
-            use_bias=position != "before",
-        )
-    ]
-    if position:
-        layers.append(
-            keras.layers.BatchNormalization(
-                name=f"batch_norm_{index}", dtype=spec.precision
-            )
-        )
-    if position == "before":
-        layers.append(
-            keras.layers.Activation(
-                spec.activation, name=f"activation_{index}", dtype=spec.precision
-            )
-        )
-    if spec.dropout > 0:
-        name = f"dropout_{index}"
-        layers.append(_dropout_layer(spec, spec.dropout, seeds[name], name))
-    return layers
+def _batch_norm(spec, layer, seed):
+    return keras.layers.BatchNormalization(
+        momentum=BATCH_NORM_MOMENTUM,
+        epsilon=BATCH_NORM_EPSILON,
+        name=layer.name,
+        dtype=spec.precision,
+    )
+
+
+def _activation(spec, layer, seed):
+    return keras.layers.Activation(
+        layer.activation, name=layer.name, dtype=spec.precision
+    )
+
+
+def _dropout(layer_class):
+    def build(spec, layer, seed):
+        rate = getattr(spec, layer.rate)
+        return layer_class(rate, seed=seed, name=layer.name, dtype=spec.precision)
+
+    return build
+
+
+# The Keras layer of each kind in sklann._layers.LAYER_VARIABLES.
+KERAS_LAYERS = {
+    "dense": _dense,
+    "batch_norm": _batch_norm,
+    "activation": _activation,
+    "dropout": _dropout(keras.layers.Dropout),
+    "alpha_dropout": _dropout(keras.layers.AlphaDropout),
+}
 
 
 def layer_seeds(spec, seed):
     """One seed per seeded layer (kernels and dropout), drawn from ``seed``.
 
-    Building and re-initialising a network draw from this same stream, so a
-    re-initialised network equals a newly built one.
+    Building a network and drawing its initial weights take their seeds from
+    this same stream, so both give the same state.
 
     Examples
     --------
@@ -216,12 +210,11 @@ def layer_seeds(spec, seed):
     >>> sorted(layer_seeds(spec, 0))
     ['dropout_1', 'hidden_1', 'output']
     """
-    names = ["input_dropout"] if spec.input_dropout > 0 else []
-    for index in range(1, len(spec.hidden_layer_sizes) + 1):
-        names.append(f"hidden_{index}")
-        if spec.dropout > 0:
-            names.append(f"dropout_{index}")
-    names.append("output")
+    names = [
+        layer.name
+        for layer in network_layers(spec)
+        if layer.kind in ("dense", "dropout", "alpha_dropout")
+    ]
     draws = np.random.default_rng(seed).integers(2**31, size=len(names))
     return dict(zip(names, (int(draw) for draw in draws), strict=True))
 
@@ -252,63 +245,77 @@ def build_network(spec, seed):
     """
     seeds = layer_seeds(spec, seed)
     layers = [keras.Input(shape=(spec.n_features,), name="features")]
-    if spec.input_dropout > 0:
-        layers.append(
-            _dropout_layer(
-                spec, spec.input_dropout, seeds["input_dropout"], "input_dropout"
-            )
-        )
-    for index, units in enumerate(spec.hidden_layer_sizes, start=1):
-        layers.extend(_hidden_block(spec, index, units, seeds))
-    layers.append(
-        _dense(
-            spec,
-            spec.n_outputs,
-            spec.output_activation,
-            seed=seeds["output"],
-            name="output",
-            initializer=spec.output_initializer,
-            dtype="float64" if spec.precision == "float64" else "float32",
-        )
-    )
+    for layer in network_layers(spec):
+        if layer.kind not in KERAS_LAYERS:
+            raise NotImplementedError(f"No Keras layer for layer kind {layer.kind!r}.")
+        layers.append(KERAS_LAYERS[layer.kind](spec, layer, seeds.get(layer.name)))
     return keras.Sequential(layers, name="mlp")
 
 
-def reinitialize_network(model, spec, seed):
-    """Give a built network the fresh state that ``build_network(spec, seed)`` has.
+def output_dtype(spec):
+    """The output layer's dtype: float32, or float64 for the gradient check."""
+    return "float64" if spec.precision == "float64" else "float32"
 
-    Kernels are redrawn from the seeded initializers, biases and batch-norm
-    statistics reset, and dropout seed generators reseeded, all by assigning
-    to the existing variables. Re-using a built (and traced) network this way
-    is much cheaper than building a new one.
+
+def initial_weights(spec, seed):
+    """The fresh state that ``build_network(spec, seed)`` has, as arrays.
+
+    Kernels come from the same seeded Keras initializers, biases and
+    batch-norm shifts and means are zero, scales and variances one, and each
+    dropout layer's random generator starts at ``[seed, 0]``, so training from
+    these arrays is training the network :func:`build_network` builds.
 
     Parameters
     ----------
-    model : keras.Model
-        A network built by :func:`build_network` from ``spec``.
     spec : NetworkSpec
     seed : int
+
+    Returns
+    -------
+    list of ndarray
+        In the order of ``keras.Model.variables`` (see :mod:`sklann._layers`).
+
+    Examples
+    --------
+    >>> spec = NetworkSpec(n_features=4, n_outputs=1, output_activation="sigmoid",
+    ...                    hidden_layer_sizes=(8,), activation="relu",
+    ...                    kernel_initializer="he_normal",
+    ...                    output_initializer="glorot_uniform")
+    >>> [w.shape for w in initial_weights(spec, seed=0)]
+    [(4, 8), (8,), (8, 1), (1,)]
     """
     seeds = layer_seeds(spec, seed)
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            name = (
-                spec.output_initializer
-                if layer.name == "output"
-                else spec.kernel_initializer
+    dtype = weight_dtype(spec)
+    weights = []
+    for slot in variable_slots(spec):
+        name = slot.layer.name
+        if slot.name == "kernel":
+            initializer = spec.output_initializer if name == "output" else (
+                spec.kernel_initializer
             )
-            initializer = _seeded_initializer(name, seeds[layer.name])
-            layer.kernel.assign(initializer(layer.kernel.shape, layer.kernel.dtype))
-            if layer.use_bias:
-                layer.bias.assign(keras.ops.zeros_like(layer.bias))
-        elif isinstance(layer, keras.layers.BatchNormalization):
-            for variable, value in (
-                (layer.gamma, 1.0),
-                (layer.beta, 0.0),
-                (layer.moving_mean, 0.0),
-                (layer.moving_variance, 1.0),
-            ):
-                variable.assign(keras.ops.full_like(variable, value))
-        elif hasattr(layer, "seed_generator"):
-            state = layer.seed_generator.state
-            state.assign(keras.ops.cast([seeds[layer.name], 0], state.dtype))
+            value = _seeded_initializer(initializer, seeds[name])(slot.shape, dtype)
+        elif slot.name == "seed_generator_state":
+            value = np.array([seeds[name], 0], dtype=np.int64)
+        else:
+            fill = 1.0 if slot.name in ("gamma", "moving_variance") else 0.0
+            value = np.full(slot.shape, fill, dtype=dtype)
+        weights.append(np.asarray(value))
+    return weights
+
+
+def weight_dtype(spec):
+    """The dtype of the network's float variables (float32 under mixed precision)."""
+    return output_dtype(spec)
+
+
+def keras_network(spec, weights):
+    """A Keras model of ``spec`` holding ``weights`` (as :func:`initial_weights`)."""
+    model = build_network(spec, seed=0)
+    set_network_weights(model, weights)
+    return model
+
+
+def set_network_weights(model, weights):
+    """Assign a flat list of arrays to ``model.variables``, in order."""
+    for variable, value in zip(model.variables, weights, strict=True):
+        variable.assign(value)

@@ -1,12 +1,11 @@
 """Build the Keras optimizer from the flat optimizer parameters."""
 
 import inspect
-import operator
-from contextlib import contextmanager
 from numbers import Real
 
 import keras
-import tensorflow as tf
+
+from ._updates import UpdateRule
 
 OPTIMIZER_CLASSES = {
     "sgd": keras.optimizers.SGD,
@@ -77,88 +76,46 @@ def build_optimizer(optimizer, *, routed=None, **settings):
     return optimizer_class(**kwargs)
 
 
-# The optimizer settings that 1cycle moves inversely to the learning rate.
-MOMENTUM_SETTINGS = ("momentum", "beta_1")
+def update_rule(optimizer, precision):
+    """The graph update step (:mod:`sklann._updates`) of a built Keras optimizer.
 
+    Parameters
+    ----------
+    optimizer : keras.optimizers.Optimizer
+        Made by :func:`build_optimizer`: its class picks the update, its
+        config gives the settings.
+    precision : str
+        ``"mixed_float16"`` adds Keras's dynamic loss scaling.
 
-def momentum_setting(optimizer):
-    """The name of ``optimizer``'s momentum setting, or None if it has none.
+    Returns
+    -------
+    UpdateRule
+
+    Raises
+    ------
+    TypeError
+        If ``optimizer`` is not one of the eight Keras optimizers sklann
+        implements (a subclass of one is not: its update may differ).
 
     Examples
     --------
-    >>> momentum_setting(keras.optimizers.Adam()), momentum_setting(
-    ...     keras.optimizers.Adagrad())
-    ('beta_1', None)
+    >>> rule = update_rule(build_optimizer("sgd", momentum=0.9), "float32")
+    >>> rule.momentum_name, rule.base_momentum
+    ('momentum', 0.9)
     """
-    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
-    for name in MOMENTUM_SETTINGS:
-        value = getattr(optimizer, name, None)
-        if isinstance(value, Real) and value > 0:
-            return name
-    return None
-
-
-class VariableSetting:
-    """Stand-in for a float optimizer setting while a training step is traced.
-
-    Keras optimizers keep settings such as ``momentum`` as Python floats, so a
-    traced step would freeze them into the graph. While tracing, this object
-    takes the float's place: arithmetic reads ``variable`` (a tensor), and
-    comparisons made at trace time (``momentum > 0``) use the float.
-    """
-
-    def __init__(self, variable, value):
-        self._variable = variable
-        self._value = value
-
-    def __tf_tensor__(self, dtype=None, name=None):
-        tensor = tf.convert_to_tensor(self._variable)
-        return tensor if dtype is None else tf.cast(tensor, dtype)
-
-    def _binary(op, reflected=False):
-        def method(self, other):
-            tensor = self.__tf_tensor__()
-            return op(other, tensor) if reflected else op(tensor, other)
-
-        return method
-
-    def _compare(op):
-        def method(self, other):
-            return op(self._value, other)
-
-        return method
-
-    __add__ = _binary(operator.add)
-    __radd__ = _binary(operator.add, reflected=True)
-    __sub__ = _binary(operator.sub)
-    __rsub__ = _binary(operator.sub, reflected=True)
-    __mul__ = _binary(operator.mul)
-    __rmul__ = _binary(operator.mul, reflected=True)
-    __truediv__ = _binary(operator.truediv)
-    __rtruediv__ = _binary(operator.truediv, reflected=True)
-    __eq__ = _compare(operator.eq)
-    __ne__ = _compare(operator.ne)
-    __gt__ = _compare(operator.gt)
-    __ge__ = _compare(operator.ge)
-    __lt__ = _compare(operator.lt)
-    __le__ = _compare(operator.le)
-    __hash__ = None
-
-
-@contextmanager
-def setting_from_variable(optimizer, name, variable):
-    """Make steps traced inside this block read ``optimizer.<name>`` from ``variable``.
-
-    The float setting is restored on exit, so the optimizer's config and
-    serialization are unchanged; the traced steps keep reading the variable.
-    """
-    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
-    value = getattr(optimizer, name)
-    setattr(optimizer, name, VariableSetting(variable, value))
-    try:
-        yield
-    finally:
-        setattr(optimizer, name, value)
+    names = {cls: name for name, cls in OPTIMIZER_CLASSES.items()}
+    name = names.get(type(optimizer))
+    if name is None:
+        raise TypeError(
+            f"sklann trains with its own implementation of Keras's "
+            f"{', '.join(OPTIMIZER_CLASSES)} optimizers; "
+            f"{type(optimizer).__name__} is not one of them. Pass one of those "
+            "names (with optimizer__* settings), or an instance of one of "
+            "those classes."
+        )
+    return UpdateRule(
+        name, optimizer.get_config(), loss_scaling=precision == "mixed_float16"
+    )
 
 
 def base_learning_rate(optimizer, learning_rate):
@@ -187,25 +144,3 @@ def base_learning_rate(optimizer, learning_rate):
             "constant learning rate."
         )
     return float(own_rate)
-
-
-def skip_single_replica_all_reduce(optimizer):
-    """Stop ``optimizer`` from all-reducing gradients when nothing is distributed.
-
-    Keras's TensorFlow optimizer sums gradients across replicas with
-    ``ReplicaContext.all_reduce`` even on a single device, where it is the
-    identity. In graph mode that op registers a custom gradient in
-    TensorFlow's global gradient registry, which is never cleared and keeps
-    the whole traced training graph alive: about 9 MB per network traced,
-    for the life of the process. Outside a ``tf.distribute`` strategy the
-    step is skipped; inside one, the optimizer is left as it is.
-    """
-    if tf.distribute.has_strategy():
-        return
-    for part in (optimizer, getattr(optimizer, "inner_optimizer", None)):
-        if part is not None and hasattr(part, "_all_reduce_sum_gradients"):
-            part._all_reduce_sum_gradients = _unchanged
-
-
-def _unchanged(grads_and_vars):
-    return list(grads_and_vars)

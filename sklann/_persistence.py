@@ -30,14 +30,13 @@ from ._targets import ClassifierTarget, RegressorTarget
 FORMAT = "sklann"
 FORMAT_VERSION = 2
 
-# Instance attributes that are not saved: the engine and its pool bookkeeping
-# (rebuilt on demand), the NumPy forward pass (remade from the weights), and
-# the callbacks of the last fit (they hold the model).
+# Instance attributes that are not saved: the Keras model of ``model_`` and
+# the callbacks (remade on demand from the arrays), the NumPy forward pass
+# (remade from the weights), and the callbacks of the last fit (they hold
+# that model).
 TRANSIENT = (
-    "_engine",
-    "_finalizer",
-    "_pool_key",
-    "_state_token",
+    "_keras_view",
+    "_model_exposed",
     "_plan",
     "callbacks_",
 )

@@ -1,19 +1,15 @@
-"""A process-wide pool of idle training engines, keyed by configuration.
+"""A process-wide cache of traced training programs, keyed by structure.
 
-A search fits the same configuration again and again (folds, repeats,
-candidates that differ only in learning rate or seed). Building a Keras
-network and tracing its training function costs far more than a small fit,
-and each new Keras model keeps some memory for the life of the process. So
-as soon as a fit ends, the estimator copies its trained state into NumPy
-arrays and its engine returns here; the next fit with the same configuration
-re-uses it: fresh seeded weights, reset optimizer, no new tracing. A fitted
-estimator therefore holds no engine, and many fitted estimators (a joblib
-batch of folds in one worker) share one. It takes an engine back, with its
-state reloaded, only to train on (``warm_start``, ``partial_fit``) or to hand
-out ``model_``.
+A search fits the same structure again and again: folds, repeats, and
+candidates that differ in anything numeric (learning rate, L2, dropout,
+optimizer settings) or only in layer widths. Tracing a training function
+costs far more than a small fit, so each :class:`~sklann._program.Structure`
+is traced once per process and its program re-used by every later fit, in
+any thread: programs hold no state of their own (weights and optimizer state
+are inputs and outputs), so fits never wait for one another here.
 
-An engine whose ``model_`` was handed to user code is never re-used, since
-the user may still hold the model.
+Programs with a user's loss or metric objects are never cached: those
+objects cannot be compared.
 """
 
 import ctypes
@@ -25,88 +21,91 @@ from contextlib import contextmanager
 from tensorflow.python.eager import context
 
 
-class EnginePool:
-    """Idle engines by key, least recently used dropped first.
+class ProgramCache:
+    """Programs by structure, least recently used dropped first.
 
-    The idle engines hold at most ``max_idle_bytes`` in all, counting each
-    engine's ``nbytes`` (its variables plus the measured cost of its traced
-    graph, ``ENGINE_OVERHEAD_BYTES``): about 10 small networks, and fewer big
-    ones. That stays well below the 300 MB of growth at which joblib's loky
-    workers restart themselves (losing their engines and importing
-    TensorFlow again).
+    Parameters
+    ----------
+    max_programs : int, default=32
+        Programs kept; a search rarely has more structures than this.
+    forget_kernels : callable, default=None
+        Called between fits once ``forget_after`` programs were dropped: frees
+        the compiled kernels TensorFlow keeps for functions that are gone.
+    forget_after : int, default=8
 
     Examples
     --------
-    >>> pool = EnginePool(max_idle_bytes=1000)
-    >>> class Engine:
-    ...     exposed, holder, nbytes = False, None, 1000
-    >>> first, second = Engine(), Engine()
-    >>> pool.release("a", first)
-    >>> pool.release("b", second)
-    >>> pool.acquire("a") is None, pool.acquire("b") is second
-    (True, True)
+    >>> cache = ProgramCache(max_programs=1)
+    >>> class Program:
+    ...     traces = 0
+    >>> first = cache.get("a", Program)
+    >>> cache.get("a", Program) is first, len(cache)
+    (True, 1)
+    >>> cache.get("b", Program) is not first, len(cache)
+    (True, 1)
     """
 
-    def __init__(self, max_idle_bytes=160 * 2**20, forget_kernels=None, forget_after=8):
-        self.max_idle_bytes = max_idle_bytes
+    def __init__(self, max_programs=32, forget_kernels=None, forget_after=8):
+        self.max_programs = max_programs
         self.forget_after = forget_after
-        self._idle = OrderedDict()
+        self._programs = OrderedDict()
+        self._building = {}
         self._lock = threading.Lock()
         self._forget_kernels = forget_kernels
-        self._dropped = 0  # engines dropped since kernels were last forgotten
+        self._dropped = 0  # programs dropped since kernels were last forgotten
+        self._dropped_traces = 0
         self._training = 0  # fits in progress
 
-    def acquire(self, key, holder=None):
-        """Take an idle engine for ``key``, or return None.
+    def get(self, structure, build):
+        """The program for ``structure``, built by ``build()`` the first time.
 
-        An engine whose ``holder`` is ``holder`` (it still holds that
-        estimator's state) is preferred; otherwise the most recent one.
+        ``structure=None`` builds a program that is not kept.
         """
-        if key is None:
-            return None
+        if structure is None:
+            with self._lock:
+                self._dropped += 1  # gone with its fit
+            return build()
         with self._lock:
-            engines = self._idle.get(key)
-            if not engines:
-                return None
-            held = [i for i, engine in enumerate(engines) if engine.holder is holder]
-            engine = engines.pop(held[-1] if holder is not None and held else -1)
-            if not engines:
-                del self._idle[key]
-            return engine
+            if structure in self._programs:
+                self._programs.move_to_end(structure)
+                return self._programs[structure]
+            building = self._building.setdefault(structure, threading.Lock())
+        with building:  # one thread builds; the others wait for its program
+            with self._lock:
+                if structure in self._programs:
+                    return self._programs[structure]
+            program = build()
+            with self._lock:
+                self._programs[structure] = program
+                self._building.pop(structure, None)
+                while len(self._programs) > self.max_programs:
+                    _, dropped = self._programs.popitem(last=False)
+                    self._dropped += 1
+                    self._dropped_traces += dropped.traces
+            return program
 
-    def release(self, key, engine):
-        """Give back an engine that its estimator no longer uses."""
+    def traces(self):
+        """Functions traced by the programs so far (for tests and benchmarks)."""
         with self._lock:
-            if key is None or engine.exposed:
-                self._dropped += 1
-                return
-            self._idle.setdefault(key, []).append(engine)
-            self._idle.move_to_end(key)
-            while self._bytes() > self.max_idle_bytes:
-                oldest = next(iter(self._idle))
-                self._idle[oldest].pop(0)
-                self._dropped += 1
-                if not self._idle[oldest]:
-                    del self._idle[oldest]
+            live = sum(program.traces for program in self._programs.values())
+            return self._dropped_traces + live
 
     def clear(self):
-        """Drop every idle engine."""
+        """Drop every program."""
         with self._lock:
-            self._dropped += self._count()
-            self._idle.clear()
+            self._dropped += len(self._programs)
+            self._dropped_traces += sum(p.traces for p in self._programs.values())
+            self._programs.clear()
 
     @contextmanager
     def training(self):
-        """Mark a fit in progress; forget dropped engines' kernels when none is.
+        """Mark a fit in progress; forget dropped programs' kernels when none is.
 
-        TensorFlow caches a compiled kernel for every function it ran, and
-        keeps it after the function is gone: about 0.8 MB for each network
-        built and dropped. Clearing the cache also drops the kernels of the
-        live engines, which then take a fraction of a second to instantiate
-        again, so it is cleared only between fits and once ``forget_after``
-        engines have been dropped: memory stays bounded, at little cost.
-        Dropped engines also leave the C heap fragmented (about 5 MB for
-        each, measured), so the freed heap is handed back to the system then.
+        TensorFlow caches a compiled kernel for every function it ran and keeps
+        it after the function is gone. Clearing the cache also drops the
+        kernels of live programs, which then take a fraction of a second to
+        instantiate again, so it is cleared only between fits and only once
+        ``forget_after`` programs have been dropped.
         """
         with self._lock:
             due = self._dropped >= self.forget_after and self._forget_kernels
@@ -120,20 +119,12 @@ class EnginePool:
             with self._lock:
                 self._training -= 1
 
-    def _count(self):
-        """Idle engines in all (the caller holds the lock)."""
-        return sum(map(len, self._idle.values()))
-
-    def _bytes(self):
-        """Estimated memory of the idle engines (the caller holds the lock)."""
-        return sum(e.nbytes for engines in self._idle.values() for e in engines)
-
     def __len__(self):
         with self._lock:
-            return self._count()
+            return len(self._programs)
 
 
-def _forget_dropped_engines():
+def _forget_dropped_programs():
     """Clear TensorFlow's kernel cache and return freed heap to the system."""
     context.context().clear_kernel_cache()
     gc.collect()
@@ -153,4 +144,4 @@ def _glibc():
 _LIBC = _glibc()
 
 
-ENGINES = EnginePool(forget_kernels=_forget_dropped_engines)
+PROGRAMS = ProgramCache(forget_kernels=_forget_dropped_programs)

@@ -2,14 +2,14 @@
 
 import dataclasses
 
-import keras
 import numpy as np
 import tensorflow as tf
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._losses import _LOSS_CLASSES, per_sample_loss
-from .._network import build_network
+from .._forward import GraphNetwork
+from .._layers import layer_kinds
+from .._losses import NAMED_LOSSES, per_sample_loss
 
 # Relative errors below this mean the gradients agree (float64 throughout).
 TOLERANCE = 1e-6
@@ -52,7 +52,8 @@ def check_gradients(
 ):
     """Compare TensorFlow's gradients with central differences, in float64.
 
-    The fitted network is rebuilt in float64 with the same weights. On
+    The network's forward pass, the one sklann trains with, runs in float64
+    on the fitted weights. On
     ``n_samples`` rows drawn from ``X``, with the network in inference mode
     (no dropout, batch normalisation on its moving statistics), the loss
     the estimator trains on (with its L1/L2 penalties) is differentiated by
@@ -92,31 +93,34 @@ def check_gradients(
     rng = check_random_state(random_state)
     rows = rng.choice(len(X), size=min(n_samples, len(X)), replace=False)
     targets = estimator.target_encoder_.transform(np.asarray(y)[rows])
-    model = _float64_copy(estimator)
+    spec = dataclasses.replace(estimator._spec, precision="float64")
+    network = GraphNetwork(layer_kinds(spec), "float64")
     loss_fn = _float64_loss(estimator)
     features = tf.constant(X[rows])
     targets = np.asarray(targets)
     if np.issubdtype(targets.dtype, np.floating):
         targets = targets.astype(np.float64)
     targets = tf.constant(targets)
+    weights = [_float64(w) for w in estimator._state()[0]]
+    rates = {"dropout": 0.0, "input_dropout": 0.0}  # inference mode: unused
 
-    def loss():
-        outputs = model(features, training=False)
-        value = tf.reduce_mean(loss_fn(targets, outputs))
-        return value + tf.add_n(model.losses) if model.losses else value
+    def loss(weights):
+        logits, _ = network(weights, features, rates, training=False)
+        value = tf.reduce_mean(loss_fn(targets, network.output(logits)))
+        return value + network.penalty(weights, spec.l1, spec.l2)
 
     errors, checked = {}, 0
-    for layer in model.layers:
-        if not isinstance(layer, keras.layers.Dense):
-            continue
+    for layer, start in network.dense_layers():
         analytic, numeric = [], []
-        for variable in layer.trainable_variables:
+        for index in range(start, start + (2 if layer.use_bias else 1)):
+            watched = tf.constant(weights[index])
             with tf.GradientTape() as tape:
-                value = loss()
-            gradient = tape.gradient(value, variable).numpy().ravel()
+                tape.watch(watched)
+                value = loss(weights[:index] + [watched] + weights[index + 1 :])
+            gradient = tape.gradient(value, watched).numpy().ravel()
             picked = rng.choice(gradient.size, min(n_weights, gradient.size), False)
             analytic.append(gradient[picked])
-            numeric.append(_central_differences(loss, variable, picked, epsilon))
+            numeric.append(_central_differences(loss, weights, index, picked, epsilon))
             checked += len(picked)
         errors[layer.name] = _relative_error(
             np.concatenate(analytic), np.concatenate(numeric)
@@ -124,45 +128,35 @@ def check_gradients(
     return GradientCheckResult(errors, max(errors.values()), checked)
 
 
-def _float64_copy(estimator):
-    engine = estimator._training_engine()
-    try:
-        weights = [np.asarray(w, dtype=np.float64) for w in engine.model.get_weights()]
-    finally:
-        estimator._give_back(engine)
-    spec = dataclasses.replace(estimator._spec, precision="float64")
-    model = build_network(spec, seed=0)
-    model.set_weights(weights)
-    return model
+def _float64(weight):
+    weight = np.asarray(weight)
+    return weight.astype(np.float64) if weight.dtype.kind == "f" else weight
 
 
 def _float64_loss(estimator):
     name = estimator.loss
     if name == "auto":
         name = estimator.target_encoder_.default_loss
-    if name not in _LOSS_CLASSES:
+    if name not in NAMED_LOSSES:
         raise ValueError(
-            f"check_gradients needs a built-in loss ({sorted(_LOSS_CLASSES)}); "
+            f"check_gradients needs a built-in loss ({sorted(NAMED_LOSSES)}); "
             f"got loss={estimator.loss!r}."
         )
-    return per_sample_loss(
-        name, routed={**estimator._routed("loss"), "dtype": "float64"}
-    )
+    return per_sample_loss(name, routed=estimator._routed("loss"))
 
 
-def _central_differences(loss, variable, picked, epsilon):
-    original = variable.numpy()
+def _central_differences(loss, weights, index, picked, epsilon):
+    original = weights[index]
     flat = original.ravel()
     differences = []
-    for index in picked:
+    for position in picked:
         values = []
         for sign in (1, -1):
             shifted = flat.copy()
-            shifted[index] += sign * epsilon
-            variable.assign(shifted.reshape(original.shape))
-            values.append(float(loss()))
+            shifted[position] += sign * epsilon
+            moved = weights[:index] + [shifted.reshape(original.shape)]
+            values.append(float(loss(moved + weights[index + 1 :])))
         differences.append((values[0] - values[1]) / (2 * epsilon))
-    variable.assign(original)
     return np.asarray(differences)
 
 

@@ -42,8 +42,4 @@ def gradient_norms(estimator, X, y):
     check_is_fitted(estimator)
     X = validate_data(estimator, X, reset=False, dtype=np.float32)
     targets = estimator.target_encoder_.transform(np.asarray(y))
-    engine = estimator._training_engine()
-    try:
-        return engine.layer_gradient_norms(X, targets)
-    finally:
-        estimator._give_back(engine)
+    return estimator._gradient_norms(X, targets)

@@ -1,0 +1,225 @@
+"""The network's forward pass in TensorFlow graph code, over plain tensors.
+
+The compiled training step (:mod:`sklann._program`) runs the network as a
+function of its weights: the weights are tensors passed in and handed back,
+not Keras variables. So one traced step serves every network with the same
+layer kinds (:func:`sklann._layers.layer_kinds`), whatever their widths or
+number of features, and the numeric settings (dropout rates, L1/L2, the
+max-norm) are inputs too. The maths is Keras's own, op for op: the same
+dropout draws from the same seed states, batch normalisation with Keras's
+momentum and epsilon, mixed precision as Keras's dtype policies compute it.
+"""
+
+import tensorflow as tf
+
+from ._layers import BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LAYER_VARIABLES
+
+# Keras's backend epsilon, used by its MaxNorm constraint.
+KERAS_EPSILON = 1e-7
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+# Keras's activations, as its TensorFlow backend computes them.
+ACTIVATIONS = {
+    "linear": tf.identity,
+    "relu": tf.nn.relu,
+    "leaky_relu": lambda x: tf.nn.leaky_relu(x, alpha=0.2),
+    "elu": tf.nn.elu,
+    "selu": tf.nn.selu,
+    "gelu": lambda x: tf.nn.gelu(x, approximate=False),
+    "swish": tf.nn.silu,
+    "tanh": tf.nn.tanh,
+    "sigmoid": tf.nn.sigmoid,
+    "softplus": tf.math.softplus,
+    "softmax": tf.nn.softmax,
+    "exponential": tf.math.exp,
+}
+
+
+def compute_dtype(precision):
+    """The dtype hidden layers compute in under ``precision``."""
+    return {
+        "float32": tf.float32,
+        "mixed_float16": tf.float16,
+        "mixed_bfloat16": tf.bfloat16,
+        "float64": tf.float64,
+    }[precision]
+
+
+def keras_seed(state):
+    """The int32 seed Keras draws from a generator ``state`` (its ``_cast_seed``)."""
+    return tf.cast(tf.math.floormod(state, tf.int32.max - 1), tf.int32)
+
+
+class GraphNetwork:
+    """The forward pass of networks with the layers ``kinds``.
+
+    Parameters
+    ----------
+    kinds : tuple of Layer
+        The layers, without widths (:func:`sklann._layers.layer_kinds`).
+    precision : str
+        ``"float32"``, ``"mixed_float16"``, ``"mixed_bfloat16"`` or
+        ``"float64"``: hidden layers compute in the matching dtype, the output
+        layer in float32 (float64 for ``"float64"``).
+    """
+
+    def __init__(self, kinds, precision):
+        for layer in kinds:
+            if layer.kind not in self._FORWARD:
+                raise NotImplementedError(f"No forward pass for layer {layer.kind!r}.")
+        self.kinds = kinds
+        self.compute_dtype = compute_dtype(precision)
+        self.output_dtype = tf.float64 if precision == "float64" else tf.float32
+        counts = [len(self._variables_of(layer)) for layer in kinds]
+        self._starts = [sum(counts[:i]) for i in range(len(kinds))]
+        self.n_variables = sum(counts)
+        self.kernel_indices = [start for _, start in self.dense_layers()]
+
+    def dense_layers(self):
+        """The Dense layers with the position of their kernel in the weights."""
+        return [
+            (layer, start)
+            for layer, start in zip(self.kinds, self._starts, strict=True)
+            if layer.kind == "dense"
+        ]
+
+    @staticmethod
+    def _variables_of(layer):
+        return [
+            name
+            for name, _ in LAYER_VARIABLES[layer.kind]
+            if name != "bias" or layer.use_bias
+        ]
+
+    def __call__(self, weights, x, rates, training):
+        """Run the network on ``x``.
+
+        Parameters
+        ----------
+        weights : list of tf.Tensor
+            Every variable, in Keras's order.
+        x : tf.Tensor
+            A batch of float32 features.
+        rates : dict
+            Scalar tensors ``"dropout"`` and ``"input_dropout"``.
+        training : bool
+            Dropout on and batch statistics from the batch; otherwise
+            inference mode.
+
+        Returns
+        -------
+        logits : tf.Tensor
+            The output layer before its activation.
+        weights : list of tf.Tensor
+            The variables after the pass: in training, batch normalisation's
+            moving statistics and the dropout generators have moved on.
+        """
+        weights = list(weights)
+        h = tf.cast(x, self.compute_dtype)
+        hidden = zip(self.kinds[:-1], self._starts[:-1], strict=True)
+        for layer, start in hidden:
+            forward = self._FORWARD[layer.kind]
+            h = forward(self, layer, weights, start, h, rates, training)
+        # The output layer's logits: the loss applies the activation itself.
+        logits = self._affine(self.kinds[-1], weights, self._starts[-1], h)
+        return logits, weights
+
+    def output(self, logits):
+        """The output layer's activation applied to its ``logits``."""
+        return ACTIVATIONS[self.kinds[-1].activation](logits)
+
+    def _affine(self, layer, weights, start, h):
+        h = tf.cast(h, self.output_dtype if layer.name == "output" else h.dtype)
+        h = tf.matmul(h, tf.cast(weights[start], h.dtype))
+        if layer.use_bias:
+            h = tf.nn.bias_add(h, tf.cast(weights[start + 1], h.dtype))
+        return h
+
+    # -- one function per layer kind ---------------------------------------------------
+
+    def _dense(self, layer, weights, start, h, rates, training):
+        return ACTIVATIONS[layer.activation](self._affine(layer, weights, start, h))
+
+    def _batch_norm(self, layer, weights, start, h, rates, training):
+        gamma, beta, moving_mean, moving_variance = weights[start : start + 4]
+        dtype = h.dtype
+        # Keras normalises float16/bfloat16 inputs in float32.
+        x = tf.cast(h, tf.float64 if dtype == tf.float64 else tf.float32)
+        if training:
+            mean, variance = tf.nn.moments(x, axes=[0])
+            weights[start + 2] = moving_mean * BATCH_NORM_MOMENTUM + tf.cast(
+                mean, moving_mean.dtype
+            ) * (1.0 - BATCH_NORM_MOMENTUM)
+            weights[start + 3] = moving_variance * BATCH_NORM_MOMENTUM + tf.cast(
+                variance, moving_variance.dtype
+            ) * (1.0 - BATCH_NORM_MOMENTUM)
+        else:
+            mean, variance = moving_mean, moving_variance
+        out = tf.nn.batch_normalization(
+            x,
+            tf.cast(mean, x.dtype),
+            tf.cast(variance, x.dtype),
+            tf.cast(beta, x.dtype),
+            tf.cast(gamma, x.dtype),
+            BATCH_NORM_EPSILON,
+        )
+        return tf.cast(out, dtype)
+
+    def _activation(self, layer, weights, start, h, rates, training):
+        return ACTIVATIONS[layer.activation](h)
+
+    def _dropout(self, layer, weights, start, h, rates, training):
+        if not training:
+            return h
+        state = weights[start]
+        weights[start] = state + tf.constant([0, 1], state.dtype)
+        rate = tf.cast(rates[layer.rate], h.dtype)
+        return tf.nn.experimental.stateless_dropout(h, rate, seed=keras_seed(state))
+
+    def _alpha_dropout(self, layer, weights, start, h, rates, training):
+        """Keras's AlphaDropout: keeps SELU's self-normalising mean and variance."""
+        if not training:
+            return h
+        state = weights[start]
+        weights[start] = state + tf.constant([0, 1], state.dtype)
+        rate = rates[layer.rate]
+        noise = tf.random.stateless_uniform(
+            tf.shape(h), seed=keras_seed(state), dtype=tf.float32
+        )
+        kept = tf.cast(noise >= rate, h.dtype)
+        alpha_p = -_SELU_ALPHA * _SELU_SCALE
+        a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5
+        b = -a * alpha_p * rate
+        dropped = h * kept + alpha_p * (1 - kept)
+        return tf.cast(a, h.dtype) * dropped + tf.cast(b, h.dtype)
+
+    _FORWARD = {
+        "dense": _dense,
+        "batch_norm": _batch_norm,
+        "activation": _activation,
+        "dropout": _dropout,
+        "alpha_dropout": _alpha_dropout,
+    }
+
+    # -- penalties and constraints ---------------------------------------------------
+
+    def penalty(self, weights, l1, l2):
+        """Keras's L1L2 kernel regularizer, summed over every Dense kernel."""
+        total = 0.0
+        for index in self.kernel_indices:
+            kernel = weights[index]
+            total += tf.cast(l1, kernel.dtype) * tf.reduce_sum(tf.abs(kernel))
+            total += tf.cast(l2, kernel.dtype) * tf.reduce_sum(tf.square(kernel))
+        return total
+
+    def max_norm(self, weights, max_value):
+        """Keras's MaxNorm(axis=0) on every Dense kernel."""
+        weights = list(weights)
+        for index in self.kernel_indices:
+            kernel = weights[index]
+            norms = tf.sqrt(tf.reduce_sum(tf.square(kernel), axis=0, keepdims=True))
+            desired = tf.clip_by_value(norms, 0.0, tf.cast(max_value, kernel.dtype))
+            weights[index] = kernel * (desired / (KERAS_EPSILON + norms))
+        return weights

@@ -1,0 +1,170 @@
+"""The layers of a network, and the variables each holds, in Keras's order.
+
+One table drives everything that walks a network: the Keras model handed out
+as ``model_`` (:mod:`sklann._network`), the initial weights, the compiled
+training step (:mod:`sklann._forward`) and the NumPy prediction
+(:mod:`sklann._inference`). A network's state is a flat list of arrays in
+the order of ``keras.Model.variables``: per Dense layer its kernel and bias,
+per batch normalisation its scale, shift, moving mean and moving variance,
+per dropout layer its random generator's state.
+
+The layer list without the widths (:func:`layer_kinds`) is what the compiled
+training step depends on: networks that differ only in their widths or
+their number of features share one traced function.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+# Every kind of layer, and the variables it holds (name, trainable).
+LAYER_VARIABLES = {
+    "dense": (("kernel", True), ("bias", True)),
+    "batch_norm": (
+        ("gamma", True),
+        ("beta", True),
+        ("moving_mean", False),
+        ("moving_variance", False),
+    ),
+    "activation": (),
+    "dropout": (("seed_generator_state", False),),
+    "alpha_dropout": (("seed_generator_state", False),),
+}
+
+# Keras's BatchNormalization defaults, which sklann keeps.
+BATCH_NORM_MOMENTUM = 0.99
+BATCH_NORM_EPSILON = 1e-3
+
+
+class Layer(NamedTuple):
+    """One layer of the network.
+
+    ``units`` is the Dense width (None for other kinds). ``activation`` is
+    the Dense or Activation layer's activation. ``rate`` names the dropout
+    rate's hyperparameter (``"dropout"`` or ``"input_dropout"``).
+    """
+
+    kind: str
+    name: str
+    units: int | None = None
+    activation: str | None = None
+    use_bias: bool = True
+    rate: str | None = None
+
+    def variables(self):
+        """The names of this layer's variables, ``bias`` left out when unused."""
+        return [
+            (name, trainable)
+            for name, trainable in LAYER_VARIABLES[self.kind]
+            if name != "bias" or self.use_bias
+        ]
+
+    def without_width(self):
+        return self._replace(units=None)
+
+
+def network_layers(spec):
+    """The layers that ``spec`` (a :class:`~sklann._network.NetworkSpec`) describes.
+
+    Examples
+    --------
+    >>> from sklann._network import NetworkSpec
+    >>> spec = NetworkSpec(n_features=4, n_outputs=3, output_activation="softmax",
+    ...                    hidden_layer_sizes=(8,), activation="relu",
+    ...                    kernel_initializer="he_normal",
+    ...                    output_initializer="glorot_uniform", dropout=0.2)
+    >>> [(layer.kind, layer.name) for layer in network_layers(spec)]
+    [('dense', 'hidden_1'), ('dropout', 'dropout_1'), ('dense', 'output')]
+    """
+    dropout_kind = "alpha_dropout" if spec.activation == "selu" else "dropout"
+    layers = []
+    if spec.input_dropout > 0:
+        layers.append(Layer(dropout_kind, "input_dropout", rate="input_dropout"))
+    position = spec.batch_normalization
+    for index, units in enumerate(spec.hidden_layer_sizes, start=1):
+        dense_activation = "linear" if position == "before" else spec.activation
+        layers.append(
+            Layer(
+                "dense",
+                f"hidden_{index}",
+                units=units,
+                activation=dense_activation,
+                use_bias=position != "before",
+            )
+        )
+        if position:
+            layers.append(Layer("batch_norm", f"batch_norm_{index}"))
+        if position == "before":
+            layers.append(
+                Layer("activation", f"activation_{index}", activation=spec.activation)
+            )
+        if spec.dropout > 0:
+            layers.append(Layer(dropout_kind, f"dropout_{index}", rate="dropout"))
+    output = Layer("dense", "output", spec.n_outputs, spec.output_activation)
+    layers.append(output)
+    return layers
+
+
+def layer_kinds(spec):
+    """The layers of ``spec`` without their widths: what a traced step depends on."""
+    return tuple(layer.without_width() for layer in network_layers(spec))
+
+
+class VariableSlot(NamedTuple):
+    """One variable of the network: its layer, name, shape and trainability."""
+
+    layer: Layer
+    name: str
+    shape: tuple
+    trainable: bool
+
+
+def variable_slots(spec):
+    """Every variable of the network described by ``spec``, in Keras's order."""
+    slots = []
+    width = spec.n_features
+    for layer in network_layers(spec):
+        for name, trainable in layer.variables():
+            if name == "kernel":
+                shape = (width, layer.units)
+            elif name == "seed_generator_state":
+                shape = (2,)
+            else:
+                shape = (layer.units if layer.kind == "dense" else width,)
+            slots.append(VariableSlot(layer, name, shape, trainable))
+        if layer.kind == "dense":
+            width = layer.units
+    return slots
+
+
+def split_indices(slots):
+    """Positions of the trainable and of the other variables in the flat state."""
+    trainable = [i for i, slot in enumerate(slots) if slot.trainable]
+    others = [i for i, slot in enumerate(slots) if not slot.trainable]
+    return trainable, others
+
+
+def check_weight_shapes(spec, weights):
+    """Raise ValueError unless ``weights`` has the shapes ``spec``'s variables have.
+
+    Examples
+    --------
+    >>> from sklann._network import NetworkSpec
+    >>> spec = NetworkSpec(n_features=2, n_outputs=1, output_activation="sigmoid",
+    ...                    hidden_layer_sizes=(), activation="relu",
+    ...                    kernel_initializer="glorot_uniform",
+    ...                    output_initializer="glorot_uniform")
+    >>> check_weight_shapes(spec, [np.zeros((2, 1)), np.zeros(1)])
+    >>> check_weight_shapes(spec, [np.zeros((3, 1)), np.zeros(1)])
+    Traceback (most recent call last):
+    ...
+    ValueError: The stored weights (shapes [(3, 1), (1,)]) do not fit the \
+network, which needs [(2, 1), (1,)].
+    """
+    expected = [slot.shape for slot in variable_slots(spec)]
+    shapes = [tuple(np.shape(weight)) for weight in weights]
+    if shapes != expected:
+        raise ValueError(
+            f"The stored weights (shapes {shapes}) do not fit the network, which "
+            f"needs {expected}."
+        )

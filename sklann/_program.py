@@ -1,0 +1,519 @@
+"""The compiled training function: whole epochs as one TensorFlow call.
+
+A :class:`TrainingProgram` is traced for one *structure*: the layer kinds
+(not their widths), the optimizer and its graph-changing flags, the loss,
+the metrics and the precision. Everything numeric is an input: the weights
+and optimizer state (as tensors, handed back updated), the data, the
+learning rate and momentum of every step, the dropout rates, L1/L2, the
+max-norm, the clipping threshold, the optimizer's betas, epsilon and weight
+decay, the loss's settings, and the stopping rules. So a search that varies
+only those, or only layer widths, traces its step once per process.
+
+One call runs up to ``n_epochs`` epochs in the graph: the epoch's shuffled
+order (stateless, from the seed and the epoch number), the minibatch loop,
+the validation loss, the metrics, and the stopping rules. It stops after an
+epoch whose loss is not finite, when the stopping rule fires, or, after the
+current step, when the interrupt flag is set (Ctrl-C); an interrupted epoch
+is undone.
+"""
+
+import functools
+import threading
+from typing import NamedTuple
+
+import numpy as np
+import tensorflow as tf
+
+from ._data import features_spec, gather_rows
+from ._forward import GraphNetwork
+from ._layers import LAYER_VARIABLES
+from ._stopping import (
+    PlateauMonitor,
+    StopMonitor,
+    StopRules,
+    monitor_spec,
+    should_stop,
+    update_plateau,
+    update_stop,
+)
+
+# Rows per forward pass when the validation loss is computed.
+VALIDATION_CHUNK_ROWS = 8192
+
+
+class EpochControl(NamedTuple):
+    """The per-call inputs that steer the epochs."""
+
+    batch_size: object
+    seed: object
+    shuffle: object
+    first_epoch: object
+    n_epochs: object
+    rates: object  # learning rate of every step of the call
+    momenta: object  # momentum (or beta_1) of every step of the call
+    rules: StopRules
+
+
+class EpochsResult(NamedTuple):
+    """What one call of the compiled function returns."""
+
+    weights: list
+    optimizer: list
+    best_weights: list
+    logs: dict
+    completed: object
+    stop: StopMonitor
+    plateau: PlateauMonitor
+    stopped: object
+    interrupted: object
+
+
+def epoch_order(n_samples, seed, epoch):
+    """Return the shuffled sample order of one epoch (graph or eager code).
+
+    The order depends only on ``(seed, epoch)`` through a stateless random
+    op, so a continued fit draws fresh orders and no global random state is
+    read or changed.
+
+    Examples
+    --------
+    >>> first = epoch_order(5, 7, 0)
+    >>> sorted(first.numpy().tolist())
+    [0, 1, 2, 3, 4]
+    >>> bool(tf.reduce_all(first == epoch_order(5, 7, 0)))
+    True
+    """
+    keys = tf.random.stateless_uniform(
+        [n_samples], seed=tf.stack([tf.cast(seed, tf.int64), tf.cast(epoch, tf.int64)])
+    )
+    return tf.argsort(keys)
+
+
+class Structure(NamedTuple):
+    """What a traced training function depends on; equal structures share one.
+
+    ``metrics`` holds the metric factories' key (None: user objects, never
+    shared); ``penalized`` and ``max_norm`` whether L1/L2 and the max-norm
+    constraint are in the graph (their values are inputs).
+    """
+
+    kinds: tuple
+    precision: str
+    penalized: bool
+    max_norm: bool
+    optimizer: tuple
+    loss: object
+    metrics: object
+
+
+class TrainingProgram:
+    """The traced training functions of one structure.
+
+    Parameters
+    ----------
+    structure : Structure
+    rule : sklann._updates.UpdateRule
+        The optimizer (its structure is ``structure.optimizer``).
+    loss : sklann._losses.TrainingLoss
+    metrics : callable
+        Returns fresh Keras metric objects; they are used statelessly, their
+        state carried through the loop, so concurrent calls do not interfere.
+    """
+
+    def __init__(self, structure, rule, loss, metrics):
+        self.structure = structure
+        self.network = GraphNetwork(structure.kinds, structure.precision)
+        self.rule = rule
+        self.loss = loss
+        self.metrics = metrics()
+        self._trainable = [
+            i
+            for i, trainable in enumerate(self._trainable_flags(structure.kinds))
+            if trainable
+        ]
+        self._concrete = {}
+        self._lock = threading.Lock()
+        self.traces = 0
+
+    @staticmethod
+    def _trainable_flags(kinds):
+        return [
+            trainable
+            for layer in kinds
+            for name, trainable in LAYER_VARIABLES[layer.kind]
+            if name != "bias" or layer.use_bias
+        ]
+
+    # -- graph code ------------------------------------------------------------------
+
+    def _loss(self, weights, x, y, sample_weights, hyper, training):
+        """Weighted mean loss plus penalties; the logits and the updated weights."""
+        logits, weights = self.network(weights, x, hyper, training)
+        outputs = self.network.output(logits)
+        per_sample = self.loss(y, outputs, hyper)
+        total = tf.reduce_sum(per_sample * tf.cast(sample_weights, per_sample.dtype))
+        loss = total / tf.cast(tf.reduce_sum(sample_weights), per_sample.dtype)
+        if self.structure.penalized:
+            loss += tf.cast(
+                self.network.penalty(weights, hyper["l1"], hyper["l2"]), loss.dtype
+            )
+        return loss, outputs, weights
+
+    def _constrain(self, hyper):
+        if not self.structure.max_norm:
+            return lambda trainable: trainable
+
+        def constrain(trainable):
+            weights = [None] * self.network.n_variables
+            for index, value in zip(self._trainable, trainable, strict=True):
+                weights[index] = value
+            weights = self.network.max_norm(weights, hyper["max_norm"])
+            return [weights[index] for index in self._trainable]
+
+        return constrain
+
+    def _train_step(self, weights, optimizer, metric_states, batch, rates, hyper):
+        x, y, sample_weights = batch
+        rate, momentum = rates
+        trainable = [weights[i] for i in self._trainable]
+        with tf.GradientTape() as tape:
+            tape.watch(trainable)
+            current = list(weights)
+            for index, value in zip(self._trainable, trainable, strict=True):
+                current[index] = value
+            loss, outputs, updated = self._loss(
+                current, x, y, sample_weights, hyper, training=True
+            )
+            scaled = self.rule.scale_loss(loss, optimizer)
+        gradients = tape.gradient(scaled, trainable)
+        trainable, optimizer = self.rule.apply(
+            trainable,
+            gradients,
+            optimizer,
+            rate,
+            momentum,
+            hyper,
+            self._constrain(hyper),
+        )
+        for index, value in zip(self._trainable, trainable, strict=True):
+            updated[index] = value
+        metric_states = self._update_metrics(metric_states, y, outputs, sample_weights)
+        return updated, optimizer, metric_states, tf.cast(loss, tf.float32)
+
+    def _update_metrics(self, states, y, outputs, sample_weights):
+        return [
+            metric.stateless_update_state(
+                state, y, outputs, sample_weight=sample_weights
+            )
+            for metric, state in zip(self.metrics, states, strict=True)
+        ]
+
+    def _initial_metric_states(self):
+        return [[tf.zeros_like(v.value) for v in m.variables] for m in self.metrics]
+
+    def _metric_results(self, states, prefix):
+        return {
+            prefix + metric.name: tf.cast(metric.stateless_result(state), tf.float32)
+            for metric, state in zip(self.metrics, states, strict=True)
+        }
+
+    def _run_epoch(self, weights, optimizer, train, order, control, rates, hyper, flag):
+        """One epoch's minibatches; stops after a non-finite loss or an interrupt."""
+        features, targets, sample_weights = train
+        batch_size = control.batch_size
+        n_batches = (tf.shape(order)[0] + batch_size - 1) // batch_size
+        learning_rates, momenta = rates
+
+        def body(batch, weights, optimizer, states, total, going, interrupted):
+            indices = order[batch * batch_size : (batch + 1) * batch_size]
+            batch_weights = tf.gather(sample_weights, indices)
+            data = (
+                gather_rows(features, indices),
+                tf.gather(targets, indices),
+                batch_weights,
+            )
+            step_rates = (learning_rates[batch], momenta[batch])
+            weights, optimizer, states, loss = self._train_step(
+                weights, optimizer, states, data, step_rates, hyper
+            )
+            total += loss * tf.reduce_sum(batch_weights)
+            # Read once per step, after it: the caller acts on this value.
+            interrupted = tf.identity(flag.read_value())
+            going = tf.math.is_finite(loss) & tf.logical_not(interrupted)
+            return batch + 1, weights, optimizer, states, total, going, interrupted
+
+        start = (
+            tf.constant(0),
+            weights,
+            optimizer,
+            self._initial_metric_states(),
+            tf.constant(0.0),
+            tf.constant(True),
+            tf.constant(False),
+        )
+        _, weights, optimizer, states, total, _, interrupted = tf.while_loop(
+            lambda batch, *rest: (batch < n_batches) & rest[-2], body, start
+        )
+        loss = total / tf.reduce_sum(sample_weights)
+        return weights, optimizer, states, loss, interrupted
+
+    def _validation_loss(self, weights, validation, hyper):
+        """Weighted loss (plus penalties) on held-out data, in inference mode."""
+        features, targets, sample_weights = validation
+        n_samples = tf.shape(sample_weights)[0]
+
+        def body(start, total, states):
+            indices = tf.range(
+                start, tf.minimum(start + VALIDATION_CHUNK_ROWS, n_samples)
+            )
+            chunk_targets = tf.gather(targets, indices)
+            chunk_weights = tf.gather(sample_weights, indices)
+            logits, _ = self.network(
+                weights, gather_rows(features, indices), hyper, training=False
+            )
+            outputs = self.network.output(logits)
+            losses = self.loss(chunk_targets, outputs, hyper)
+            total += tf.reduce_sum(losses * tf.cast(chunk_weights, losses.dtype))
+            states = self._update_metrics(states, chunk_targets, outputs, chunk_weights)
+            return start + VALIDATION_CHUNK_ROWS, total, states
+
+        zero = tf.constant(0.0, self.network.output_dtype)
+        _, total, states = tf.while_loop(
+            lambda start, *rest: start < n_samples,
+            body,
+            (tf.constant(0), zero, self._initial_metric_states()),
+        )
+        loss = total / tf.cast(tf.reduce_sum(sample_weights), total.dtype)
+        if self.structure.penalized:
+            loss += tf.cast(
+                self.network.penalty(weights, hyper["l1"], hyper["l2"]), loss.dtype
+            )
+        return tf.cast(loss, tf.float32), states
+
+    def log_names(self, validation):
+        """The names of the per-epoch logs, in order."""
+        names = ["loss", "learning_rate"]
+        if self.rule.momentum_name is not None:
+            names.append("momentum")
+        names += [metric.name for metric in self.metrics]
+        if validation:
+            names += ["val_loss"] + [f"val_{metric.name}" for metric in self.metrics]
+        return names
+
+    def _run_epochs(
+        self, weights, optimizer, train, validation, control, hyper, stop, plateau, flag
+    ):
+        self.traces += 1  # runs only while tracing
+        rules = control.rules
+        n_samples = tf.shape(train[2])[0]
+        steps = (n_samples + control.batch_size - 1) // control.batch_size
+        names = self.log_names(validation is not None)
+        logs = [
+            tf.TensorArray(tf.float32, size=control.n_epochs, element_shape=[])
+            for _ in names
+        ]
+
+        def body(
+            offset,
+            weights,
+            optimizer,
+            best,
+            stop,
+            plateau,
+            logs,
+            done,
+            going,
+            stopped,
+            interrupted,
+        ):
+            epoch = control.first_epoch + offset
+            order = tf.where(
+                control.shuffle,
+                epoch_order(n_samples, control.seed, epoch),
+                tf.range(n_samples),
+            )
+            window = slice(offset * steps, (offset + 1) * steps)
+            rates = control.rates[window] * plateau.factor
+            momenta = control.momenta[window]
+            new_weights, new_optimizer, states, loss, interrupted = self._run_epoch(
+                weights, optimizer, train, order, control, (rates, momenta), hyper, flag
+            )
+            values = {"loss": loss, "learning_rate": rates[0], "momentum": momenta[0]}
+            values.update(self._metric_results(states, ""))
+            monitored = loss
+            if validation is not None:
+                monitored, val_states = self._validation_loss(
+                    new_weights, validation, hyper
+                )
+                values["val_loss"] = monitored
+                values.update(self._metric_results(val_states, "val_"))
+            logs = [
+                array.write(offset, values[name])
+                for array, name in zip(logs, names, strict=True)
+            ]
+            new_stop, is_best = update_stop(stop, monitored, epoch, rules.tol)
+            new_plateau = update_plateau(plateau, monitored, rules)
+            keep = tf.logical_not(interrupted)  # an interrupted epoch is undone
+            weights, optimizer, stop, plateau = _choose(
+                keep,
+                (new_weights, new_optimizer, new_stop, new_plateau),
+                (weights, optimizer, stop, plateau),
+            )
+            if validation is not None:
+                best = _choose(keep & is_best, new_weights, best)
+            finite = tf.math.is_finite(loss) & tf.math.is_finite(monitored)
+            stopped = keep & should_stop(stop, rules)
+            going = keep & finite & tf.logical_not(stopped)
+            done += tf.cast(keep, tf.int32)
+            return (
+                offset + 1,
+                weights,
+                optimizer,
+                best,
+                stop,
+                plateau,
+                logs,
+                done,
+                going,
+                stopped,
+                interrupted,
+            )
+
+        start = (
+            tf.constant(0),
+            weights,
+            optimizer,
+            list(weights),
+            stop,
+            plateau,
+            logs,
+            tf.constant(0),
+            tf.constant(True),
+            tf.constant(False),
+            tf.constant(False),
+        )
+        (
+            _,
+            weights,
+            optimizer,
+            best,
+            stop,
+            plateau,
+            logs,
+            done,
+            _,
+            stopped,
+            interrupted,
+        ) = tf.while_loop(
+            lambda offset, *rest: (offset < control.n_epochs) & rest[-3], body, start
+        )
+        return EpochsResult(
+            weights,
+            optimizer,
+            best,
+            {name: array.stack() for name, array in zip(names, logs, strict=True)},
+            done,
+            stop,
+            plateau,
+            stopped,
+            interrupted,
+        )
+
+    # -- tracing -------------------------------------------------------------------
+
+    def epochs_function(self, weights, optimizer, hyper, sparse, targets, validation):
+        """The concrete epochs function for this data layout (traced once)."""
+        key = (sparse, targets.dtype, targets.ndim, validation)
+        with self._lock:
+            if key not in self._concrete:
+                self._concrete[key] = self._trace(
+                    weights, optimizer, hyper, sparse, targets, validation
+                )
+            return self._concrete[key]
+
+    def _trace(self, weights, optimizer, hyper, sparse, targets, validation):
+        int32, float32 = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)
+        data = (
+            features_spec(sparse),
+            tf.TensorSpec([None, *targets.shape[1:]], targets.dtype),
+            tf.TensorSpec([None], tf.float32),
+        )
+        control = EpochControl(
+            batch_size=int32,
+            seed=int32,
+            shuffle=tf.TensorSpec([], tf.bool),
+            first_epoch=int32,
+            n_epochs=int32,
+            rates=tf.TensorSpec([None], tf.float32),
+            momenta=tf.TensorSpec([None], tf.float32),
+            rules=monitor_spec(StopRules),
+        )
+        # TensorFlow counts traces per code object: a partial is its own key,
+        # so tracing this method once per program raises no retracing warning.
+        function = tf.function(functools.partial(self._run_epochs), autograph=False)
+        return function.get_concrete_function(
+            _shapeless(weights),
+            _shapeless(optimizer),
+            data,
+            data if validation else None,
+            control,
+            {name: float32 for name in hyper},
+            monitor_spec(StopMonitor),
+            monitor_spec(PlateauMonitor),
+            tf.Variable(False, trainable=False),
+        )
+
+    def gradient_norms(self, weights, features, targets, hyper):
+        """Norm of the loss gradient of each Dense layer, input side first (eager).
+
+        The loss is the training loss (with penalties) averaged over the
+        rows, with the network in inference mode.
+        """
+        weights = [tf.constant(w) for w in weights]
+        trainable = [weights[i] for i in self._trainable]
+        with tf.GradientTape() as tape:
+            tape.watch(trainable)
+            current = list(weights)
+            for index, value in zip(self._trainable, trainable, strict=True):
+                current[index] = value
+            sample_weights = tf.ones([len(features)], tf.float32)
+            loss, _, _ = self._loss(
+                current,
+                tf.constant(features),
+                tf.constant(targets),
+                sample_weights,
+                {k: tf.constant(v) for k, v in hyper.items()},
+                training=False,
+            )
+        gradients = dict(
+            zip(self._trainable, tape.gradient(loss, trainable), strict=True)
+        )
+        norms = {}
+        for layer, start in self.network.dense_layers():
+            count = 2 if layer.use_bias else 1
+            squares = sum(
+                float(tf.reduce_sum(tf.square(gradients[start + i])))
+                for i in range(count)
+            )
+            norms[layer.name] = float(np.sqrt(squares))
+        return norms
+
+
+def _choose(condition, if_true, if_false):
+    """``if_true`` where ``condition`` holds, else ``if_false`` (nested structures).
+
+    One select per tensor: cheaper to trace and to run than a ``tf.cond``.
+    """
+    return tf.nest.map_structure(
+        lambda a, b: tf.where(condition, a, b), if_true, if_false
+    )
+
+
+def _shapeless(arrays):
+    """TensorSpecs of the arrays with every dimension unknown but the seed states'."""
+    specs = []
+    for array in arrays:
+        array = np.asarray(array)
+        shape = [None] * array.ndim if array.dtype != np.int64 else list(array.shape)
+        specs.append(tf.TensorSpec(shape, tf.as_dtype(array.dtype)))
+    return specs
