@@ -25,7 +25,7 @@ from ._inference import forward, has_dropout, inference_plan
 from ._interrupt import InterruptRequest, interrupt_handler
 from ._keras_view import new_view
 from ._layers import check_weight_shapes, layer_kinds, split_indices, variable_slots
-from ._losses import TrainingLoss, per_sample_loss
+from ._losses import TrainingLoss, keras_loss
 from ._metrics import build_metrics, metrics_key
 from ._network import NetworkSpec, build_network, initial_weights, resolve_initializer
 from ._optimizers import base_learning_rate, build_optimizer, update_rule
@@ -35,6 +35,7 @@ from ._pool import PROGRAMS
 from ._program import Structure, TrainingProgram
 from ._schedules import RateSchedule
 from ._scikeras import BaseWrapper, route_params, unflatten_params
+from ._state import StateLayout
 from ._stopping import PlateauMonitor, StopMonitor, StopRules
 
 AUTO_BATCH_SIZE = 200
@@ -160,6 +161,8 @@ class BaseMLP(BaseWrapper):
         return plain_state(super().__getstate__())
 
     def __setstate__(self, state):
+        if "_spec" in state:  # saved before the seed was kept: Keras's config only
+            state.setdefault("_network_seed", 0)
         super().__setstate__(
             restore_plain_state(
                 state, monitors={"_stop": StopMonitor, "_plateau": PlateauMonitor}
@@ -259,7 +262,8 @@ class BaseMLP(BaseWrapper):
         return target.default_loss if self.loss == "auto" else self.loss
 
     def _loss_function(self, target):
-        return per_sample_loss(self._loss_name(target), routed=self._routed("loss"))
+        """The loss as a Keras object, for the Keras model of ``model_``."""
+        return keras_loss(self._loss_name(target), routed=self._routed("loss"))
 
     def _callbacks(self):
         """Fresh copies of the callbacks for one fit; the user's stay untouched."""
@@ -324,6 +328,7 @@ class BaseMLP(BaseWrapper):
         rule = self._update_rule(spec)
         return {
             "_spec": spec,
+            "_network_seed": network_seed,
             "_weights": weights,
             "_optimizer_state": rule.initial_state(_trainable(spec, weights)),
             "_order_seed": order_seed,
@@ -371,7 +376,7 @@ class BaseMLP(BaseWrapper):
         view = vars(self).get("_keras_view")
         if view is None:
             view = new_view(
-                build_network(self._spec, seed=0),
+                build_network(self._spec, seed=self._network_seed),
                 self._build_optimizer(),
                 self._loss_function(self.target_encoder_),
                 self._weights,
@@ -395,7 +400,6 @@ class BaseMLP(BaseWrapper):
         structure = Structure(
             kinds=layer_kinds(spec),
             precision=spec.precision,
-            penalized=bool(spec.l1 or spec.l2),
             max_norm=spec.max_norm is not None,
             optimizer=rule.structure,
             loss=loss.structure,
@@ -605,6 +609,7 @@ class BaseMLP(BaseWrapper):
         with PROGRAMS.training():
             result = train(
                 program,
+                StateLayout(spec, rule),
                 (fit["_weights"], fit["_optimizer_state"]),
                 data,
                 plan,
@@ -625,7 +630,7 @@ class BaseMLP(BaseWrapper):
         if view is not None:
             return view
         return new_view(
-            build_network(fit["_spec"], seed=0),
+            build_network(fit["_spec"], seed=fit["_network_seed"]),
             self._build_optimizer(),
             self._loss_function(fit["target_encoder_"]),
             fit["_weights"],

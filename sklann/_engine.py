@@ -71,6 +71,7 @@ class TrainingResult(NamedTuple):
 
 def train(
     program,
+    layout,
     state,
     data,
     plan,
@@ -87,6 +88,8 @@ def train(
     Parameters
     ----------
     program : TrainingProgram
+    layout : StateLayout
+        Packs the state arrays into the program's flat state, and back.
     state : (list of ndarray, list of ndarray)
         The network's and the optimizer's state.
     data : (X, targets, sample_weights)
@@ -121,13 +124,13 @@ def train(
     X, targets, weights = data
     stop, plateau = monitors or (StopMonitor(), PlateauMonitor())
     function = program.epochs_function(
-        state[0],
-        state[1],
-        plan.hyper,
+        layout.pack(*state),
         not isinstance(X, np.ndarray),
         targets,
         validation is not None,
+        plan.hyper,
     )
+    shapes = layout.shape_tensors()
     batch_size = min(plan.batch_size, len(weights))
     steps = -(-len(weights) // batch_size)
     tensors = _graph_data(X, targets, weights)
@@ -152,17 +155,20 @@ def train(
             rules=rules,
         )
         arguments = (
-            [tf.constant(w) for w in state[0]],
-            [tf.constant(s) for s in state[1]],
+            tf.nest.map_structure(tf.constant, layout.pack(*state)),
+            shapes,
             tensors,
             held_out,
             control,
             hyper,
-            as_tensors(monitors[0]),
-            as_tensors(monitors[1]),
+            (as_tensors(monitors[0]), as_tensors(monitors[1])),
             flag,
         )
         result = call_in_worker(lean_calls(function), *arguments)
+        final = tf.nest.map_structure(np.asarray, result.state)
+        weights, optimizer = layout.unpack(final, keep_from=state[1])
+        best = final._replace(params=np.asarray(result.best[0]))
+        best = best._replace(moving=np.asarray(result.best[1]))
         done = int(result.completed)
         logs = {
             name: values.numpy()[:done].tolist() for name, values in result.logs.items()
@@ -176,9 +182,9 @@ def train(
             as_arrays(result.plateau),
             bool(result.stopped),
             bool(result.interrupted),
-            [w.numpy() for w in result.weights],
-            [s.numpy() for s in result.optimizer],
-            [w.numpy() for w in result.best_weights],
+            weights,
+            optimizer,
+            layout.unpack(best)[0],
         )
 
     if not (callbacks or verbose):

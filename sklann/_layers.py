@@ -158,13 +158,13 @@ def check_weight_shapes(spec, weights):
     >>> check_weight_shapes(spec, [np.zeros((3, 1)), np.zeros(1)])
     Traceback (most recent call last):
     ...
-    ValueError: The stored weights (shapes [(3, 1), (1,)]) do not fit the \
-network, which needs [(2, 1), (1,)].
+    ValueError: The stored state does not match the network: its weights have \
+shapes [(3, 1), (1,)], where the network needs [(2, 1), (1,)].
     """
     expected = [slot.shape for slot in variable_slots(spec)]
     shapes = [tuple(np.shape(weight)) for weight in weights]
     if shapes != expected:
         raise ValueError(
-            f"The stored weights (shapes {shapes}) do not fit the network, which "
-            f"needs {expected}."
+            "The stored state does not match the network: its weights have "
+            f"shapes {shapes}, where the network needs {expected}."
         )

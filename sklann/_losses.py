@@ -78,6 +78,30 @@ NAMED_LOSSES = {
 }
 
 
+# The Keras loss class of each named loss, for the Keras model of ``model_``.
+KERAS_LOSS_CLASSES = {
+    "binary_crossentropy": keras.losses.BinaryCrossentropy,
+    "sparse_categorical_crossentropy": keras.losses.SparseCategoricalCrossentropy,
+    "squared_error": keras.losses.MeanSquaredError,
+    "absolute_error": keras.losses.MeanAbsoluteError,
+    "huber": keras.losses.Huber,
+    "poisson": keras.losses.Poisson,
+}
+
+
+def keras_loss(loss, routed=None):
+    """A Keras loss object (per sample) for ``loss``, to compile a Keras model with.
+
+    Examples
+    --------
+    >>> type(keras_loss("huber", {"delta": 2.0})).__name__
+    'Huber'
+    """
+    if isinstance(loss, str):
+        loss = KERAS_LOSS_CLASSES[loss]
+    return per_sample_loss(loss, routed)
+
+
 class TrainingLoss:
     """The loss the training step minimises, one value per sample.
 

@@ -113,6 +113,7 @@ def update_rule(optimizer, precision):
             "names (with optimizer__* settings), or an instance of one of "
             "those classes."
         )
+    base_learning_rate(optimizer, None)  # refuses an optimizer's own schedule
     return UpdateRule(
         name, optimizer.get_config(), loss_scaling=precision == "mixed_float16"
     )

@@ -2,12 +2,13 @@
 
 A :class:`TrainingProgram` is traced for one *structure*: the layer kinds
 (not their widths), the optimizer and its graph-changing flags, the loss,
-the metrics and the precision. Everything numeric is an input: the weights
-and optimizer state (as tensors, handed back updated), the data, the
-learning rate and momentum of every step, the dropout rates, L1/L2, the
-max-norm, the clipping threshold, the optimizer's betas, epsilon and weight
-decay, the loss's settings, and the stopping rules. So a search that varies
-only those, or only layer widths, traces its step once per process.
+the metrics and the precision. Everything numeric is an input: the state (a
+few flat tensors, :mod:`sklann._state`, handed back updated), the variables'
+shapes, the data, the learning rate and momentum of every step, the dropout
+rates, L1/L2, the max-norm, the clipping threshold, the optimizer's betas,
+epsilon and weight decay, the loss's settings, and the stopping rules. So a
+search that varies only those, or only layer widths, traces its step once
+per process.
 
 One call runs up to ``n_epochs`` epochs in the graph: the epoch's shuffled
 order (stateless, from the seed and the epoch number), the minibatch loop,
@@ -27,6 +28,7 @@ import tensorflow as tf
 from ._data import features_spec, gather_rows
 from ._forward import GraphNetwork
 from ._layers import LAYER_VARIABLES
+from ._state import FlatState, cuts, flatten, views
 from ._stopping import (
     PlateauMonitor,
     StopMonitor,
@@ -55,11 +57,14 @@ class EpochControl(NamedTuple):
 
 
 class EpochsResult(NamedTuple):
-    """What one call of the compiled function returns."""
+    """What one call of the compiled function returns.
 
-    weights: list
-    optimizer: list
-    best_weights: list
+    ``state`` is after the last completed epoch; ``best`` the network part
+    of the state (params, moving) at the best validation epoch.
+    """
+
+    state: FlatState
+    best: tuple
     logs: dict
     completed: object
     stop: StopMonitor
@@ -92,18 +97,25 @@ def epoch_order(n_samples, seed, epoch):
 class Structure(NamedTuple):
     """What a traced training function depends on; equal structures share one.
 
-    ``metrics`` holds the metric factories' key (None: user objects, never
-    shared); ``penalized`` and ``max_norm`` whether L1/L2 and the max-norm
-    constraint are in the graph (their values are inputs).
+    ``metrics`` holds the metric names' key (None: user objects, never
+    shared); ``max_norm`` whether the max-norm constraint is in the graph
+    (its value is an input, as are L1 and L2, which are always in it).
     """
 
     kinds: tuple
     precision: str
-    penalized: bool
     max_norm: bool
     optimizer: tuple
     loss: object
     metrics: object
+
+
+class _Step(NamedTuple):
+    """The loop state of one minibatch step."""
+
+    state: FlatState
+    metrics: list
+    loss: object
 
 
 class TrainingProgram:
@@ -126,79 +138,92 @@ class TrainingProgram:
         self.rule = rule
         self.loss = loss
         self.metrics = metrics()
-        self._trainable = [
+        names = [
+            (name, trainable)
+            for layer in structure.kinds
+            for name, trainable in LAYER_VARIABLES[layer.kind]
+            if name != "bias" or layer.use_bias
+        ]
+        self._trainable = [i for i, (_, trainable) in enumerate(names) if trainable]
+        self._ranks = [2 if names[i][0] == "kernel" else 1 for i in self._trainable]
+        self._seeds = [
+            i for i, (name, _) in enumerate(names) if name == "seed_generator_state"
+        ]
+        self._moving = [
             i
-            for i, trainable in enumerate(self._trainable_flags(structure.kinds))
-            if trainable
+            for i, (name, trainable) in enumerate(names)
+            if not trainable and name != "seed_generator_state"
         ]
         self._concrete = {}
         self._lock = threading.Lock()
         self.traces = 0
 
-    @staticmethod
-    def _trainable_flags(kinds):
-        return [
-            trainable
-            for layer in kinds
-            for name, trainable in LAYER_VARIABLES[layer.kind]
-            if name != "bias" or layer.use_bias
-        ]
+    # -- the network's variables from the flat state ------------------------------
+
+    def _weights(self, params, moving, seeds, where):
+        """Every variable, in Keras's order, cut out of the flat state."""
+        weights = [None] * self.network.n_variables
+        placed = zip(self._trainable, views(params, where[0]), strict=True)
+        for index, value in placed:
+            weights[index] = value
+        for index, value in zip(self._moving, views(moving, where[1]), strict=True):
+            weights[index] = value
+        for row, index in enumerate(self._seeds):
+            weights[index] = seeds[row]
+        return weights
 
     # -- graph code ------------------------------------------------------------------
 
-    def _loss(self, weights, x, y, sample_weights, hyper, training):
-        """Weighted mean loss plus penalties; the logits and the updated weights."""
+    def _loss(self, weights, batch, hyper, training):
+        """Weighted mean loss plus penalties; the outputs and the updated weights."""
+        x, y, sample_weights = batch
         logits, weights = self.network(weights, x, hyper, training)
         outputs = self.network.output(logits)
         per_sample = self.loss(y, outputs, hyper)
         total = tf.reduce_sum(per_sample * tf.cast(sample_weights, per_sample.dtype))
         loss = total / tf.cast(tf.reduce_sum(sample_weights), per_sample.dtype)
-        if self.structure.penalized:
-            loss += tf.cast(
-                self.network.penalty(weights, hyper["l1"], hyper["l2"]), loss.dtype
-            )
-        return loss, outputs, weights
+        penalty = self.network.penalty(weights, hyper["l1"], hyper["l2"])
+        return loss + tf.cast(penalty, loss.dtype), outputs, weights
 
-    def _constrain(self, hyper):
+    def _constrain(self, hyper, where):
         if not self.structure.max_norm:
-            return lambda trainable: trainable
+            return lambda params: params
 
-        def constrain(trainable):
+        def constrain(params):
             weights = [None] * self.network.n_variables
-            for index, value in zip(self._trainable, trainable, strict=True):
+            placed = zip(self._trainable, views(params, where), strict=True)
+            for index, value in placed:
                 weights[index] = value
             weights = self.network.max_norm(weights, hyper["max_norm"])
-            return [weights[index] for index in self._trainable]
+            return flatten([weights[i] for i in self._trainable], params.dtype)
 
         return constrain
 
-    def _train_step(self, weights, optimizer, metric_states, batch, rates, hyper):
-        x, y, sample_weights = batch
-        rate, momentum = rates
+    def _train_step(self, step, batch, rates, hyper, where):
+        state = step.state
+        weights = self._weights(state.params, state.moving, state.seeds, where)
         trainable = [weights[i] for i in self._trainable]
         with tf.GradientTape() as tape:
             tape.watch(trainable)
-            current = list(weights)
-            for index, value in zip(self._trainable, trainable, strict=True):
-                current[index] = value
-            loss, outputs, updated = self._loss(
-                current, x, y, sample_weights, hyper, training=True
-            )
-            scaled = self.rule.scale_loss(loss, optimizer)
+            loss, outputs, updated = self._loss(weights, batch, hyper, training=True)
+            scaled = self.rule.scale_loss(loss, state.scalars)
         gradients = tape.gradient(scaled, trainable)
-        trainable, optimizer = self.rule.apply(
-            trainable,
+        params, slots, scalars = self.rule.apply(
+            state.params,
             gradients,
-            optimizer,
-            rate,
-            momentum,
+            state.slots,
+            state.scalars,
+            rates,
             hyper,
-            self._constrain(hyper),
+            self._constrain(hyper, where[0]),
         )
-        for index, value in zip(self._trainable, trainable, strict=True):
-            updated[index] = value
-        metric_states = self._update_metrics(metric_states, y, outputs, sample_weights)
-        return updated, optimizer, metric_states, tf.cast(loss, tf.float32)
+        moving = flatten([updated[i] for i in self._moving], state.moving.dtype)
+        seeds = (
+            state.seeds + tf.constant([0, 1], tf.int64) if self._seeds else state.seeds
+        )
+        metrics = self._update_metrics(step.metrics, batch[1], outputs, batch[2])
+        new = FlatState(params, moving, seeds, slots, scalars)
+        return _Step(new, metrics, tf.cast(loss, tf.float32))
 
     def _update_metrics(self, states, y, outputs, sample_weights):
         return [
@@ -217,14 +242,15 @@ class TrainingProgram:
             for metric, state in zip(self.metrics, states, strict=True)
         }
 
-    def _run_epoch(self, weights, optimizer, train, order, control, rates, hyper, flag):
+    def _run_epoch(self, state, train, order, control, rates, hyper, context):
         """One epoch's minibatches; stops after a non-finite loss or an interrupt."""
+        where, flag = context
         features, targets, sample_weights = train
         batch_size = control.batch_size
         n_batches = (tf.shape(order)[0] + batch_size - 1) // batch_size
         learning_rates, momenta = rates
 
-        def body(batch, weights, optimizer, states, total, going, interrupted):
+        def body(batch, step, total, going, interrupted):
             indices = order[batch * batch_size : (batch + 1) * batch_size]
             batch_weights = tf.gather(sample_weights, indices)
             data = (
@@ -232,50 +258,47 @@ class TrainingProgram:
                 tf.gather(targets, indices),
                 batch_weights,
             )
-            step_rates = (learning_rates[batch], momenta[batch])
-            weights, optimizer, states, loss = self._train_step(
-                weights, optimizer, states, data, step_rates, hyper
-            )
-            total += loss * tf.reduce_sum(batch_weights)
+            step_rates = (tf.gather(learning_rates, batch), tf.gather(momenta, batch))
+            step = self._train_step(step, data, step_rates, hyper, where)
+            total += step.loss * tf.reduce_sum(batch_weights)
             # Read once per step, after it: the caller acts on this value.
             interrupted = tf.identity(flag.read_value())
-            going = tf.math.is_finite(loss) & tf.logical_not(interrupted)
-            return batch + 1, weights, optimizer, states, total, going, interrupted
+            going = tf.math.is_finite(step.loss) & tf.logical_not(interrupted)
+            return batch + 1, step, total, going, interrupted
 
         start = (
             tf.constant(0),
-            weights,
-            optimizer,
-            self._initial_metric_states(),
+            _Step(state, self._initial_metric_states(), tf.constant(0.0)),
             tf.constant(0.0),
             tf.constant(True),
             tf.constant(False),
         )
-        _, weights, optimizer, states, total, _, interrupted = tf.while_loop(
+        _, step, total, _, interrupted = tf.while_loop(
             lambda batch, *rest: (batch < n_batches) & rest[-2], body, start
         )
         loss = total / tf.reduce_sum(sample_weights)
-        return weights, optimizer, states, loss, interrupted
+        return step.state, step.metrics, loss, interrupted
 
-    def _validation_loss(self, weights, validation, hyper):
+    def _validation_loss(self, state, validation, hyper, where):
         """Weighted loss (plus penalties) on held-out data, in inference mode."""
         features, targets, sample_weights = validation
         n_samples = tf.shape(sample_weights)[0]
+        weights = self._weights(state.params, state.moving, state.seeds, where)
 
         def body(start, total, states):
-            indices = tf.range(
-                start, tf.minimum(start + VALIDATION_CHUNK_ROWS, n_samples)
+            stop = tf.minimum(start + VALIDATION_CHUNK_ROWS, n_samples)
+            indices = tf.range(start, stop)
+            chunk = (
+                gather_rows(features, indices),
+                tf.gather(targets, indices),
+                tf.gather(sample_weights, indices),
             )
-            chunk_targets = tf.gather(targets, indices)
-            chunk_weights = tf.gather(sample_weights, indices)
-            logits, _ = self.network(
-                weights, gather_rows(features, indices), hyper, training=False
-            )
+            logits, _ = self.network(weights, chunk[0], hyper, training=False)
             outputs = self.network.output(logits)
-            losses = self.loss(chunk_targets, outputs, hyper)
-            total += tf.reduce_sum(losses * tf.cast(chunk_weights, losses.dtype))
-            states = self._update_metrics(states, chunk_targets, outputs, chunk_weights)
-            return start + VALIDATION_CHUNK_ROWS, total, states
+            losses = self.loss(chunk[1], outputs, hyper)
+            total += tf.reduce_sum(losses * tf.cast(chunk[2], losses.dtype))
+            states = self._update_metrics(states, chunk[1], outputs, chunk[2])
+            return stop, total, states
 
         zero = tf.constant(0.0, self.network.output_dtype)
         _, total, states = tf.while_loop(
@@ -284,11 +307,8 @@ class TrainingProgram:
             (tf.constant(0), zero, self._initial_metric_states()),
         )
         loss = total / tf.cast(tf.reduce_sum(sample_weights), total.dtype)
-        if self.structure.penalized:
-            loss += tf.cast(
-                self.network.penalty(weights, hyper["l1"], hyper["l2"]), loss.dtype
-            )
-        return tf.cast(loss, tf.float32), states
+        penalty = self.network.penalty(weights, hyper["l1"], hyper["l2"])
+        return tf.cast(loss + tf.cast(penalty, loss.dtype), tf.float32), states
 
     def log_names(self, validation):
         """The names of the per-epoch logs, in order."""
@@ -301,9 +321,10 @@ class TrainingProgram:
         return names
 
     def _run_epochs(
-        self, weights, optimizer, train, validation, control, hyper, stop, plateau, flag
+        self, state, shapes, train, validation, control, hyper, monitors, flag
     ):
         self.traces += 1  # runs only while tracing
+        where = (cuts(shapes[0]), cuts(shapes[1]))
         rules = control.rules
         n_samples = tf.shape(train[2])[0]
         steps = (n_samples + control.batch_size - 1) // control.batch_size
@@ -314,36 +335,27 @@ class TrainingProgram:
         ]
 
         def body(
-            offset,
-            weights,
-            optimizer,
-            best,
-            stop,
-            plateau,
-            logs,
-            done,
-            going,
-            stopped,
-            interrupted,
+            offset, state, best, monitors, logs, done, going, stopped, interrupted
         ):
+            stop, plateau = monitors
             epoch = control.first_epoch + offset
             order = tf.where(
                 control.shuffle,
                 epoch_order(n_samples, control.seed, epoch),
                 tf.range(n_samples),
             )
-            window = slice(offset * steps, (offset + 1) * steps)
-            rates = control.rates[window] * plateau.factor
-            momenta = control.momenta[window]
-            new_weights, new_optimizer, states, loss, interrupted = self._run_epoch(
-                weights, optimizer, train, order, control, (rates, momenta), hyper, flag
+            window = tf.range(offset * steps, (offset + 1) * steps)
+            rates = tf.gather(control.rates, window) * plateau.factor
+            momenta = tf.gather(control.momenta, window)
+            new_state, metric_states, loss, interrupted = self._run_epoch(
+                state, train, order, control, (rates, momenta), hyper, (where, flag)
             )
             values = {"loss": loss, "learning_rate": rates[0], "momentum": momenta[0]}
-            values.update(self._metric_results(states, ""))
+            values.update(self._metric_results(metric_states, ""))
             monitored = loss
             if validation is not None:
                 monitored, val_states = self._validation_loss(
-                    new_weights, validation, hyper
+                    new_state, validation, hyper, where
                 )
                 values["val_loss"] = monitored
                 values.update(self._metric_results(val_states, "val_"))
@@ -351,27 +363,24 @@ class TrainingProgram:
                 array.write(offset, values[name])
                 for array, name in zip(logs, names, strict=True)
             ]
+            keep = tf.logical_not(interrupted)  # an interrupted epoch is undone
             new_stop, is_best = update_stop(stop, monitored, epoch, rules.tol)
             new_plateau = update_plateau(plateau, monitored, rules)
-            keep = tf.logical_not(interrupted)  # an interrupted epoch is undone
-            weights, optimizer, stop, plateau = _choose(
-                keep,
-                (new_weights, new_optimizer, new_stop, new_plateau),
-                (weights, optimizer, stop, plateau),
-            )
+            state = _choose(keep, new_state, state)
+            monitors = _choose(keep, (new_stop, new_plateau), monitors)
             if validation is not None:
-                best = _choose(keep & is_best, new_weights, best)
+                best = _choose(
+                    keep & is_best, (new_state.params, new_state.moving), best
+                )
             finite = tf.math.is_finite(loss) & tf.math.is_finite(monitored)
-            stopped = keep & should_stop(stop, rules)
+            stopped = keep & should_stop(monitors[0], rules)
             going = keep & finite & tf.logical_not(stopped)
             done += tf.cast(keep, tf.int32)
             return (
                 offset + 1,
-                weights,
-                optimizer,
+                state,
                 best,
-                stop,
-                plateau,
+                monitors,
                 logs,
                 done,
                 going,
@@ -381,61 +390,38 @@ class TrainingProgram:
 
         start = (
             tf.constant(0),
-            weights,
-            optimizer,
-            list(weights),
-            stop,
-            plateau,
+            state,
+            (state.params, state.moving),
+            monitors,
             logs,
             tf.constant(0),
             tf.constant(True),
             tf.constant(False),
             tf.constant(False),
         )
-        (
-            _,
-            weights,
-            optimizer,
-            best,
-            stop,
-            plateau,
-            logs,
-            done,
-            _,
-            stopped,
-            interrupted,
-        ) = tf.while_loop(
+        (_, state, best, monitors, logs, done, _, stopped, interrupted) = tf.while_loop(
             lambda offset, *rest: (offset < control.n_epochs) & rest[-3], body, start
         )
-        return EpochsResult(
-            weights,
-            optimizer,
-            best,
-            {name: array.stack() for name, array in zip(names, logs, strict=True)},
-            done,
-            stop,
-            plateau,
-            stopped,
-            interrupted,
-        )
+        logs = {name: array.stack() for name, array in zip(names, logs, strict=True)}
+        return EpochsResult(state, best, logs, done, *monitors, stopped, interrupted)
 
     # -- tracing -------------------------------------------------------------------
 
-    def epochs_function(self, weights, optimizer, hyper, sparse, targets, validation):
+    def epochs_function(self, state, sparse, targets, validation, hyper):
         """The concrete epochs function for this data layout (traced once)."""
         key = (sparse, targets.dtype, targets.ndim, validation)
         with self._lock:
             if key not in self._concrete:
                 self._concrete[key] = self._trace(
-                    weights, optimizer, hyper, sparse, targets, validation
+                    state, sparse, targets, validation, hyper
                 )
             return self._concrete[key]
 
-    def _trace(self, weights, optimizer, hyper, sparse, targets, validation):
+    def _trace(self, state, sparse, targets, validation, hyper):
         int32, float32 = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)
         data = (
             features_spec(sparse),
-            tf.TensorSpec([None, *targets.shape[1:]], targets.dtype),
+            tf.TensorSpec([None] * targets.ndim, targets.dtype),  # any width
             tf.TensorSpec([None], tf.float32),
         )
         control = EpochControl(
@@ -448,18 +434,21 @@ class TrainingProgram:
             momenta=tf.TensorSpec([None], tf.float32),
             rules=monitor_spec(StopRules),
         )
+        shapes = (
+            [tf.TensorSpec([rank], tf.int32) for rank in self._ranks],
+            [tf.TensorSpec([1], tf.int32) for _ in self._moving],
+        )
         # TensorFlow counts traces per code object: a partial is its own key,
         # so tracing this method once per program raises no retracing warning.
         function = tf.function(functools.partial(self._run_epochs), autograph=False)
         return function.get_concrete_function(
-            _shapeless(weights),
-            _shapeless(optimizer),
+            tf.nest.map_structure(_spec_of, state),
+            shapes,
             data,
             data if validation else None,
             control,
             {name: float32 for name in hyper},
-            monitor_spec(StopMonitor),
-            monitor_spec(PlateauMonitor),
+            (monitor_spec(StopMonitor), monitor_spec(PlateauMonitor)),
             tf.Variable(False, trainable=False),
         )
 
@@ -473,27 +462,19 @@ class TrainingProgram:
         trainable = [weights[i] for i in self._trainable]
         with tf.GradientTape() as tape:
             tape.watch(trainable)
-            current = list(weights)
-            for index, value in zip(self._trainable, trainable, strict=True):
-                current[index] = value
-            sample_weights = tf.ones([len(features)], tf.float32)
-            loss, _, _ = self._loss(
-                current,
+            batch = (
                 tf.constant(features),
                 tf.constant(targets),
-                sample_weights,
-                {k: tf.constant(v) for k, v in hyper.items()},
-                training=False,
+                tf.ones([len(features)], tf.float32),
             )
-        gradients = dict(
-            zip(self._trainable, tape.gradient(loss, trainable), strict=True)
-        )
+            hyper = {k: tf.constant(v) for k, v in hyper.items()}
+            loss, _, _ = self._loss(weights, batch, hyper, training=False)
+        grads = dict(zip(self._trainable, tape.gradient(loss, trainable), strict=True))
         norms = {}
         for layer, start in self.network.dense_layers():
             count = 2 if layer.use_bias else 1
             squares = sum(
-                float(tf.reduce_sum(tf.square(gradients[start + i])))
-                for i in range(count)
+                float(tf.reduce_sum(tf.square(grads[start + i]))) for i in range(count)
             )
             norms[layer.name] = float(np.sqrt(squares))
         return norms
@@ -509,11 +490,11 @@ def _choose(condition, if_true, if_false):
     )
 
 
-def _shapeless(arrays):
-    """TensorSpecs of the arrays with every dimension unknown but the seed states'."""
-    specs = []
-    for array in arrays:
-        array = np.asarray(array)
-        shape = [None] * array.ndim if array.dtype != np.int64 else list(array.shape)
-        specs.append(tf.TensorSpec(shape, tf.as_dtype(array.dtype)))
-    return specs
+def _spec_of(array):
+    """A TensorSpec of ``array``'s dtype and rank, every size unknown but the last
+    dimension of the seed rows."""
+    array = np.asarray(array)
+    shape = [None] * array.ndim
+    if array.ndim == 2:  # the dropout generators' states: rows of [seed, counter]
+        shape = [None, 2]
+    return tf.TensorSpec(shape, tf.as_dtype(array.dtype))

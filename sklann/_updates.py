@@ -133,7 +133,8 @@ def _adadelta(g, w, slots, c, flags):
 
 
 def _adamax_scalars(lr, beta_1, hyper, step):
-    return {"lr": lr, "keep_1": 1 - beta_1, "correction": 1 - tf.pow(beta_1, step)}
+    correction = 1 - tf.pow(beta_1, step)
+    return {"lr": lr, "keep_1": 1 - beta_1, "correction": correction, **hyper}
 
 
 def _adamax(g, w, slots, c, flags):
@@ -293,14 +294,17 @@ class UpdateRule:
 
     # -- state --------------------------------------------------------------------
 
-    def _own_length(self):
-        return 4 if self.loss_scaling else 0
-
     def initial_state(self, trainable):
-        """The optimizer's starting state for variables shaped like ``trainable``."""
+        """The optimizer's starting state for variables shaped like ``trainable``.
+
+        In the order of the Keras optimizer's ``variables``: under
+        ``mixed_float16`` the ``LossScaleOptimizer``'s iteration, learning rate,
+        step counter and scale first; then the iteration, the learning rate,
+        the slots, and Nadam's ``u_product``.
+        """
         fill = {"accumulator": float(self.settings.get("initial_accumulator_value", 0))}
         state = []
-        if self.loss_scaling:  # LossScaleOptimizer: its own counters first
+        if self.loss_scaling:
             state += [np.int64(0), np.float32(0.0), np.int64(0)]
             state.append(np.float32(INITIAL_LOSS_SCALE))
         state += [np.int64(0), np.float32(self.settings["learning_rate"])]
@@ -313,95 +317,124 @@ class UpdateRule:
             state.append(np.float32(1.0))  # u_product
         return [np.asarray(value) for value in state]
 
-    def _unpack(self, state, n_variables):
-        """Split the flat state into the iteration and per-variable slot dicts."""
-        start = self._own_length()
-        iteration = state[start]
-        position = start + 2
-        slots = [{} for _ in range(n_variables)]
+    def split_state(self, state, n_variables):
+        """Split a Keras-ordered state into per-variable slots and named scalars.
+
+        Returns
+        -------
+        slots : dict
+            Slot name to a list of ``n_variables`` arrays.
+        scalars : dict
+            ``iteration``, ``learning_rate``, and Nadam's ``u_product``, the
+            loss scale's ``scale_counter`` and ``scale`` where they exist.
+        """
+        state = list(state)
+        scalars = {}
+        if self.loss_scaling:
+            scalars["scale_counter"], scalars["scale"] = state[2], state[3]
+            state = state[4:]
+        scalars["iteration"], scalars["learning_rate"] = state[0], state[1]
+        position = 2
+        slots = {name: [None] * n_variables for group in self.groups for name in group}
         for group in self.groups:
             for index in range(n_variables):
                 for name in group:
-                    slots[index][name] = state[position]
+                    slots[name][index] = state[position]
                     position += 1
-        extra = state[position:]
-        return iteration, slots, extra
+        if self.name == "nadam":
+            scalars["u_product"] = state[position]
+        return slots, scalars
 
-    def _pack(self, state, iteration, rate, slots, extra):
-        start = self._own_length()
-        packed = list(state[:start]) + [iteration, rate]
+    def join_state(self, slots, scalars, keep_from=None):
+        """Undo :meth:`split_state`; ``keep_from`` supplies the scale's own entries."""
+        state = []
+        if self.loss_scaling:
+            own = list(keep_from[:2]) if keep_from is not None else []
+            own = own or [np.int64(0), np.float32(0.0)]
+            state += own + [scalars["scale_counter"], scalars["scale"]]
+        state += [scalars["iteration"], scalars["learning_rate"]]
+        n_variables = len(next(iter(slots.values()))) if slots else 0
         for group in self.groups:
-            for variable_slots in slots:
-                packed += [variable_slots[name] for name in group]
-        return packed + list(extra)
+            for index in range(n_variables):
+                state += [slots[name][index] for name in group]
+        if self.name == "nadam":
+            state.append(scalars["u_product"])
+        return [np.asarray(value) for value in state]
 
-    # -- the step -------------------------------------------------------------------
+    # -- the step (graph code, on flat vectors) ------------------------------------
 
-    def scale_loss(self, loss, state):
+    def scale_loss(self, loss, scalars):
         """The loss to differentiate: scaled by the dynamic scale under float16."""
-        return loss * state[3] if self.loss_scaling else loss
+        return loss * scalars["scale"] if self.loss_scaling else loss
 
-    def apply(self, trainable, grads, state, rate, momentum, hyper, constrain):
-        """One optimizer step (graph code).
+    def apply(self, params, grads, slots, scalars, rates, hyper, constrain):
+        """One optimizer step on the flat state (graph code).
 
         Parameters
         ----------
-        trainable, grads : list of tf.Tensor
-        state : list of tf.Tensor
-            The optimizer's state (:meth:`initial_state` layout).
-        rate, momentum : tf.Tensor
+        params : tf.Tensor
+            Every trainable variable, end to end.
+        grads : list of tf.Tensor
+            The gradient of each trainable variable, shaped as the variable
+            (clipping by norm works per variable).
+        slots, scalars : dict
+            The optimizer's flat slots and its scalars.
+        rates : (tf.Tensor, tf.Tensor)
             This step's learning rate and momentum (or ``beta_1``).
         hyper : dict
             The numeric settings (:meth:`hyperparameters`) as tensors.
         constrain : callable
-            Applied to the updated variables (Keras's weight constraints).
+            Applied to the updated ``params`` (Keras's weight constraints).
 
         Returns
         -------
-        trainable, state : list of tf.Tensor
+        params, slots, scalars
         """
-        if not self.loss_scaling:
-            return self._apply(
-                trainable, grads, state, rate, momentum, hyper, constrain
-            )
-        scale, counter = state[3], state[2]
-        finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(g)) for g in grads])
-        unscaled = [g / tf.cast(scale, g.dtype) for g in grads]
-        applied, new_state = self._apply(
-            trainable, unscaled, state, rate, momentum, hyper, constrain
-        )
-        # A step with non-finite gradients is skipped and halves the scale.
-        grow = finite & tf.equal(counter, LOSS_SCALE_GROWTH_STEPS - 1)
-        new_state = _where(finite, new_state, state)
-        new_state[2] = tf.where(grow | ~finite, tf.zeros_like(counter), counter + 1)
-        new_state[3] = tf.where(grow, scale * 2.0, tf.where(finite, scale, scale / 2))
-        return _where(finite, applied, trainable), new_state
-
-    def _apply(self, trainable, grads, state, rate, momentum, hyper, constrain):
-        iteration, slots, extra = self._unpack(state, len(trainable))
+        rate, momentum = rates
         grads = self._clip(grads, hyper)
-        dtype = trainable[0].dtype
+        g = tf.concat([tf.reshape(grad, [-1]) for grad in grads], axis=0)
+        if self.loss_scaling:
+            finite = tf.reduce_all(tf.math.is_finite(g))
+            g = g / tf.cast(scalars["scale"], g.dtype)
+        dtype = params.dtype
         lr = tf.cast(rate, dtype)
-        step = tf.cast(iteration + 1, dtype)
+        step = tf.cast(scalars["iteration"] + 1, dtype)
         cast = {name: tf.cast(value, dtype) for name, value in hyper.items()}
         momentum = tf.cast(momentum, dtype)
-        scalars = self.optimizer.scalars(lr, momentum, cast, step)
+        constants = self.optimizer.scalars(lr, momentum, cast, step)
+        new_scalars = dict(scalars, iteration=scalars["iteration"] + 1)
+        new_scalars["learning_rate"] = rate
+        current = dict(slots)
         if self.name == "nadam":  # Keras moves u_product before the variables
-            extra = [self._u_product(extra[0], momentum, step)]
-        new_trainable, new_slots = [], []
-        for g, w, variable_slots in zip(grads, trainable, slots, strict=True):
-            if self.weight_decay:
-                w = w - w * cast["weight_decay"] * lr
-            if self.name == "nadam":
-                variable_slots = {**variable_slots, "u_product": extra[0]}
-            w, updated = self.optimizer.update(
-                tf.cast(g, dtype), w, variable_slots, scalars, self.flags
+            new_scalars["u_product"] = self._u_product(
+                scalars["u_product"], momentum, step
             )
-            new_trainable.append(w)
-            new_slots.append(updated)
-        new_trainable = constrain(new_trainable)
-        new_state = self._pack(state, iteration + 1, rate, new_slots, extra)
-        return new_trainable, new_state
+            current["u_product"] = new_scalars["u_product"]
+        w = params
+        if self.weight_decay:
+            w = w - w * cast["weight_decay"] * lr
+        w, new_slots = self.optimizer.update(
+            tf.cast(g, dtype), w, current, constants, self.flags
+        )
+        w = constrain(w)
+        if not self.loss_scaling:
+            return w, new_slots, new_scalars
+        # A step with non-finite gradients is skipped and halves the scale;
+        # 2,000 finite steps in a row double it.
+        counter, scale = scalars["scale_counter"], scalars["scale"]
+        grow = finite & tf.equal(counter, LOSS_SCALE_GROWTH_STEPS - 1)
+        new_slots = {k: tf.where(finite, v, slots[k]) for k, v in new_slots.items()}
+        new_scalars = {
+            k: tf.where(finite, v, scalars[k]) for k, v in new_scalars.items()
+        }
+        new_scalars["learning_rate"] = rate
+        new_scalars["scale_counter"] = tf.where(
+            grow | ~finite, tf.zeros_like(counter), counter + 1
+        )
+        new_scalars["scale"] = tf.where(
+            grow, scale * 2.0, tf.where(finite, scale, scale / 2)
+        )
+        return tf.where(finite, w, params), new_slots, new_scalars
 
     @staticmethod
     def _u_product(u_product, beta_1, step):
@@ -418,7 +451,3 @@ class UpdateRule:
         norm = tf.sqrt(tf.add_n([tf.reduce_sum(tf.square(g)) for g in grads]))
         scale = clip * tf.minimum(1.0 / norm, 1.0 / clip) + (norm - norm)
         return [g * scale for g in grads]
-
-
-def _where(condition, new, old):
-    return [tf.where(condition, a, b) for a, b in zip(new, old, strict=True)]

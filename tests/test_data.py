@@ -13,8 +13,8 @@ def test_sparse_rows_gathered_in_graph_equal_dense_rows():
     dense = dense.astype(np.float32)
     indices = tf.constant([5, 0, 29, 5, 12], dtype=tf.int32)
     sparse_rows = graph_features(sp.csr_matrix(dense))
-    from_sparse = tf.function(gather_rows)(sparse_rows, indices, 7)
-    from_dense = gather_rows(graph_features(dense), indices, 7)
+    from_sparse = tf.function(gather_rows)(sparse_rows, indices)
+    from_dense = gather_rows(graph_features(dense), indices)
     np.testing.assert_array_equal(from_sparse.numpy(), from_dense.numpy())
     np.testing.assert_array_equal(from_dense.numpy(), dense[[5, 0, 29, 5, 12]])
 

@@ -40,7 +40,7 @@ def test_norms_equal_the_closed_form_gradient_of_a_linear_model():
     X, y = load_diabetes(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     reg = MLPRegressor(hidden_layer_sizes=(), epochs=3, random_state=0).fit(X, y)
-    kernel, bias = reg._training_engine().model.get_weights()
+    kernel, bias = reg.model_.get_weights()
     residual = X @ kernel.astype(np.float64) + bias - y[:, None]
     expected = np.sqrt(
         np.sum((2 * X.T @ residual / len(y)) ** 2) + np.sum((2 * residual.mean()) ** 2)
@@ -57,7 +57,7 @@ def test_the_estimator_is_left_as_it_was():
     first = gradient_norms(clf, X_DIGITS, Y_DIGITS)
     assert gradient_norms(clf, X_DIGITS, Y_DIGITS) == first  # deterministic
     np.testing.assert_array_equal(clf.predict_proba(X_DIGITS), before)
-    assert "_engine" not in vars(clf)  # the engine went back to the pool
+    assert vars(clf).get("_keras_view") is None  # no Keras model was made
 
 
 def test_unfitted_estimators_and_bad_data_are_refused():
