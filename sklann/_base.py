@@ -242,9 +242,8 @@ class BaseMLP(BaseWrapper):
             precision=self.precision,
         )
 
-    def _build_optimizer(self):
-        return build_optimizer(
-            self.optimizer,
+    def _optimizer_settings(self):
+        return dict(
             routed=self._routed("optimizer"),
             learning_rate=self.learning_rate,
             momentum=self.momentum,
@@ -255,8 +254,12 @@ class BaseMLP(BaseWrapper):
             global_clipnorm=self.global_clipnorm,
         )
 
+    def _build_optimizer(self):
+        """A new Keras optimizer of the settings, for the Keras model of ``model_``."""
+        return build_optimizer(self.optimizer, **self._optimizer_settings())
+
     def _update_rule(self, spec):
-        return update_rule(self._build_optimizer(), spec.precision)
+        return update_rule(self.optimizer, spec.precision, **self._optimizer_settings())
 
     def _loss_name(self, target):
         return target.default_loss if self.loss == "auto" else self.loss

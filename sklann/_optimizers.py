@@ -1,5 +1,6 @@
 """Build the Keras optimizer from the flat optimizer parameters."""
 
+import functools
 import inspect
 from numbers import Real
 
@@ -76,14 +77,14 @@ def build_optimizer(optimizer, *, routed=None, **settings):
     return optimizer_class(**kwargs)
 
 
-def update_rule(optimizer, precision):
-    """The graph update step (:mod:`sklann._updates`) of a built Keras optimizer.
+def update_rule(optimizer, precision, *, routed=None, **settings):
+    """The graph update step (:mod:`sklann._updates`) of the optimizer parameters.
 
     Parameters
     ----------
-    optimizer : keras.optimizers.Optimizer
-        Made by :func:`build_optimizer`: its class picks the update, its
-        config gives the settings.
+    optimizer, routed, **settings
+        As for :func:`build_optimizer`, which gives the Keras optimizer whose
+        class picks the update and whose config gives its settings.
     precision : str
         ``"mixed_float16"`` adds Keras's dynamic loss scaling.
 
@@ -99,24 +100,44 @@ def update_rule(optimizer, precision):
 
     Examples
     --------
-    >>> rule = update_rule(build_optimizer("sgd", momentum=0.9), "float32")
+    >>> rule = update_rule("sgd", "float32", momentum=0.9)
     >>> rule.momentum_name, rule.base_momentum
     ('momentum', 0.9)
     """
+    optimizer_class, config = _config(optimizer, routed or {}, settings)
     names = {cls: name for name, cls in OPTIMIZER_CLASSES.items()}
-    name = names.get(type(optimizer))
+    name = names.get(optimizer_class)
     if name is None:
         raise TypeError(
             f"sklann trains with its own implementation of Keras's "
             f"{', '.join(OPTIMIZER_CLASSES)} optimizers; "
-            f"{type(optimizer).__name__} is not one of them. Pass one of those "
+            f"{optimizer_class.__name__} is not one of them. Pass one of those "
             "names (with optimizer__* settings), or an instance of one of "
             "those classes."
         )
-    base_learning_rate(optimizer, None)  # refuses an optimizer's own schedule
-    return UpdateRule(
-        name, optimizer.get_config(), loss_scaling=precision == "mixed_float16"
-    )
+    if not isinstance(config["learning_rate"], Real):
+        base_learning_rate(optimizer, None)  # raises: the instance's own schedule
+    return UpdateRule(name, config, loss_scaling=precision == "mixed_float16")
+
+
+def _config(optimizer, routed, settings):
+    """The class and config of ``build_optimizer``'s optimizer (cached for names)."""
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        return type(optimizer), optimizer.get_config()
+    key = (optimizer, tuple(sorted(routed.items())), tuple(sorted(settings.items())))
+    try:
+        optimizer_class, config = _cached_config(key)
+    except TypeError:  # unhashable routed values: build it every time
+        built = build_optimizer(optimizer, routed=routed, **settings)
+        return type(built), built.get_config()
+    return optimizer_class, dict(config)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_config(key):
+    optimizer, routed, settings = key
+    built = build_optimizer(optimizer, routed=dict(routed), **dict(settings))
+    return type(built), built.get_config()
 
 
 def base_learning_rate(optimizer, learning_rate):

@@ -28,6 +28,7 @@ import tensorflow as tf
 from ._data import features_spec, gather_rows
 from ._forward import GraphNetwork
 from ._layers import LAYER_VARIABLES
+from ._runtime import lean_options
 from ._state import FlatState, cuts, flatten, views
 from ._stopping import (
     PlateauMonitor,
@@ -441,16 +442,17 @@ class TrainingProgram:
         # TensorFlow counts traces per code object: a partial is its own key,
         # so tracing this method once per program raises no retracing warning.
         function = tf.function(functools.partial(self._run_epochs), autograph=False)
-        return function.get_concrete_function(
-            tf.nest.map_structure(_spec_of, state),
-            shapes,
-            data,
-            data if validation else None,
-            control,
-            {name: float32 for name in hyper},
-            (monitor_spec(StopMonitor), monitor_spec(PlateauMonitor)),
-            tf.Variable(False, trainable=False),
-        )
+        with lean_options():  # its loops as loop ops, for the executor it runs on
+            return function.get_concrete_function(
+                tf.nest.map_structure(_spec_of, state),
+                shapes,
+                data,
+                data if validation else None,
+                control,
+                {name: float32 for name in hyper},
+                (monitor_spec(StopMonitor), monitor_spec(PlateauMonitor)),
+                tf.Variable(False, trainable=False),
+            )
 
     def gradient_norms(self, weights, features, targets, hyper):
         """Norm of the loss gradient of each Dense layer, input side first (eager).
