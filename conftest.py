@@ -1,7 +1,7 @@
 """Test settings: quiet TensorFlow's C++ logs.
 
-sklann itself caps TensorFlow at one thread per process (sklann._threads), so
-pytest-xdist's one worker per core does not oversubscribe the cores.
+sklann gives TensorFlow one intra-op thread for MLP-sized networks (sklann._threads),
+so pytest-xdist's one worker per core does not oversubscribe the cores.
 """
 
 import os

@@ -3,9 +3,6 @@
 from ._classifier import MLPClassifier
 from ._persistence import load, save
 from ._regressor import MLPRegressor
-from ._threads import apply_thread_budget
-
-apply_thread_budget()
 
 __version__ = "0.1.0"
 

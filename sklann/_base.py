@@ -37,6 +37,7 @@ from ._schedules import RateSchedule
 from ._scikeras import BaseWrapper, route_params, unflatten_params
 from ._state import StateLayout
 from ._stopping import PlateauMonitor, StopMonitor, StopRules
+from ._threads import apply_thread_budget
 
 AUTO_BATCH_SIZE = 200
 
@@ -327,6 +328,7 @@ class BaseMLP(BaseWrapper):
         """
         network_seed, order_seed, split_seed = seeds
         spec = self._network_spec(n_features, target)
+        apply_thread_budget(spec, self._batch_size())  # before TensorFlow's first op
         weights = initial_weights(spec, network_seed)
         rule = self._update_rule(spec)
         return {
@@ -588,6 +590,7 @@ class BaseMLP(BaseWrapper):
     def _train(self, fit, data, validation, incremental, interrupt):
         """Train from the attributes ``fit``; adopt them once training is done."""
         spec, target = fit["_spec"], fit["target_encoder_"]
+        apply_thread_budget(spec, self._batch_size())
         rule = self._update_rule(spec)
         loss = TrainingLoss(self._loss_name(target), routed=self._routed("loss"))
         program = self._program(spec, target, rule, loss)
