@@ -10,6 +10,7 @@ an engine one).
 """
 
 import keras
+import numpy as np
 from scikeras.wrappers import KerasClassifier, KerasRegressor
 from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
 from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
@@ -94,3 +95,63 @@ COMPETITORS = {
     "scikit-learn": sklearn_model,
     "scikeras": scikeras_model,
 }
+
+
+try:  # skorch and PyTorch come with the optional "bench" extra
+    import torch
+    from skorch import NeuralNetClassifier
+except ImportError:
+    torch = None
+else:
+
+    class TorchMLP(torch.nn.Module):
+        """A ReLU stack with a linear output (the loss applies the softmax)."""
+
+        def __init__(self, hidden=(100,), n_features=64, n_outputs=10):
+            super().__init__()
+            layers, width = [], n_features
+            for units in hidden:
+                layers += [torch.nn.Linear(width, units), torch.nn.ReLU()]
+                width = units
+            layers.append(torch.nn.Linear(width, n_outputs))
+            self.layers = torch.nn.Sequential(*layers)
+
+        def forward(self, X):
+            return self.layers(X)
+
+    class SkorchClassifier(NeuralNetClassifier):
+        """Takes float64 features and integer labels, as the others do."""
+
+        def fit(self, X, y, **fit_params):
+            n_outputs = len(np.unique(y))
+            self.set_params(module__n_features=X.shape[1], module__n_outputs=n_outputs)
+            return super().fit(X.astype("float32"), y.astype("int64"), **fit_params)
+
+        def predict_proba(self, X):
+            return super().predict_proba(X.astype("float32"))
+
+
+def skorch_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
+    """skorch (PyTorch) with the same network: ReLU stack, Adam, batch 200.
+
+    Classification only. L2 is PyTorch's ``weight_decay`` (an L2 gradient
+    term on every parameter), the nearest flat setting, not the same penalty
+    as the others'. Needs the optional ``bench`` extra.
+    """
+    if torch is None:
+        raise ImportError('skorch needs the bench extra: pip install -e ".[bench]"')
+    if task != "classification":
+        raise ValueError("the skorch competitor is a classifier only")
+    torch.manual_seed(seed)
+    return SkorchClassifier(
+        module=TorchMLP,
+        module__hidden=hidden,
+        criterion=torch.nn.CrossEntropyLoss,
+        max_epochs=epochs,
+        lr=lr,
+        optimizer=torch.optim.Adam,
+        optimizer__weight_decay=l2,
+        batch_size=BATCH,
+        train_split=None,
+        verbose=0,
+    )

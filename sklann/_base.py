@@ -25,7 +25,7 @@ from ._inference import forward, has_dropout, inference_plan
 from ._interrupt import InterruptRequest, interrupt_handler
 from ._keras_view import new_view
 from ._layers import check_weight_shapes, layer_kinds, split_indices, variable_slots
-from ._losses import TrainingLoss, keras_loss
+from ._losses import TrainingLoss, per_sample_loss
 from ._metrics import build_metrics, metrics_key
 from ._network import NetworkSpec, build_network, initial_weights, resolve_initializer
 from ._optimizers import base_learning_rate, build_optimizer, update_rule
@@ -267,7 +267,7 @@ class BaseMLP(BaseWrapper):
 
     def _loss_function(self, target):
         """The loss as a Keras object, for the Keras model of ``model_``."""
-        return keras_loss(self._loss_name(target), routed=self._routed("loss"))
+        return per_sample_loss(self._loss_name(target), routed=self._routed("loss"))
 
     def _callbacks(self):
         """Fresh copies of the callbacks for one fit; the user's stay untouched."""

@@ -5,8 +5,8 @@ The training engine weights and averages per-sample losses itself (so that
 every loss here is built with ``reduction=None``.
 """
 
-import functools
 import inspect
+from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -19,11 +19,10 @@ def per_sample_loss(loss, routed=None):
     Parameters
     ----------
     loss : str, keras.losses.Loss or callable
-        A name from ``binary_crossentropy``, ``sparse_categorical_crossentropy``,
-        ``squared_error``, ``absolute_error``, ``huber``, ``poisson``; a Keras
-        loss instance (copied with ``reduction=None``, the caller's object is
-        left as it is); or a function that already returns one value per
-        sample. A Keras loss class is instantiated with ``routed``.
+        A name from :data:`LOSSES` (its Keras loss class); a Keras loss
+        instance (copied with ``reduction=None``, the caller's object is left
+        as it is); or a function that already returns one value per sample.
+        A Keras loss class is instantiated with ``routed``.
     routed : dict, default=None
         Constructor arguments for a loss class (``loss__delta=2.0``).
 
@@ -39,8 +38,7 @@ def per_sample_loss(loss, routed=None):
     [1.0, 0.0]
     """
     if isinstance(loss, str):
-        function, defaults = NAMED_LOSSES[loss]
-        return functools.partial(function, **{**defaults, **(routed or {})})
+        loss = LOSSES[loss].keras_class
     if inspect.isclass(loss) and issubclass(loss, keras.losses.Loss):
         return loss(**{**(routed or {}), "reduction": None})
     if isinstance(loss, keras.losses.Loss):
@@ -53,53 +51,74 @@ def per_sample_loss(loss, routed=None):
     return loss
 
 
-def _binary_crossentropy(y_true, y_pred, label_smoothing):
-    # Keras's label smoothing, written out so that the rate can be a tensor.
-    y_true = tf.cast(y_true, y_pred.dtype)
-    smoothing = tf.cast(label_smoothing, y_pred.dtype)
-    y_true = y_true * (1.0 - smoothing) + 0.5 * smoothing
-    return keras.losses.binary_crossentropy(y_true, y_pred)
+# -- the named losses in graph code: Keras's formulas, the cross-entropies
+# from the logits (as Keras computes them for sigmoid and softmax outputs).
 
 
-# Keras's per-sample loss functions for the named losses, with the defaults of
-# their numeric settings (graph inputs, so that a search over them re-uses the
-# traced step). Given a sigmoid or softmax output, Keras computes the
-# cross-entropies from the logits.
-NAMED_LOSSES = {
-    "binary_crossentropy": (_binary_crossentropy, {"label_smoothing": 0.0}),
-    "sparse_categorical_crossentropy": (
-        keras.losses.sparse_categorical_crossentropy,
+def _binary_crossentropy(y, logits, outputs, label_smoothing):
+    y = tf.cast(y, logits.dtype)
+    smoothing = tf.cast(label_smoothing, logits.dtype)
+    y = y * (1.0 - smoothing) + 0.5 * smoothing
+    losses = tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits)
+    return tf.reduce_mean(losses, axis=-1)
+
+
+def _sparse_categorical_crossentropy(y, logits, outputs):
+    labels = tf.cast(tf.reshape(y, [-1]), tf.int64)
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+
+
+def _squared_error(y, logits, outputs):
+    return tf.reduce_mean(tf.square(tf.cast(y, outputs.dtype) - outputs), axis=-1)
+
+
+def _absolute_error(y, logits, outputs):
+    return tf.reduce_mean(tf.abs(tf.cast(y, outputs.dtype) - outputs), axis=-1)
+
+
+def _huber(y, logits, outputs, delta):
+    error = outputs - tf.cast(y, outputs.dtype)
+    delta = tf.cast(delta, outputs.dtype)
+    absolute = tf.abs(error)
+    losses = tf.where(
+        absolute <= delta,
+        0.5 * tf.square(error),
+        delta * absolute - 0.5 * tf.square(delta),
+    )
+    return tf.reduce_mean(losses, axis=-1)
+
+
+def _poisson(y, logits, outputs):
+    y = tf.cast(y, outputs.dtype)
+    return tf.reduce_mean(outputs - y * tf.math.log(outputs + 1e-7), axis=-1)
+
+
+class NamedLoss(NamedTuple):
+    """A named loss: its graph function, Keras class and numeric settings."""
+
+    function: object
+    keras_class: type
+    defaults: dict
+
+
+# Every named loss. The settings are graph inputs, so a search over them
+# re-uses the traced step.
+LOSSES = {
+    "binary_crossentropy": NamedLoss(
+        _binary_crossentropy,
+        keras.losses.BinaryCrossentropy,
+        {"label_smoothing": 0.0},
+    ),
+    "sparse_categorical_crossentropy": NamedLoss(
+        _sparse_categorical_crossentropy,
+        keras.losses.SparseCategoricalCrossentropy,
         {},
     ),
-    "squared_error": (keras.losses.mean_squared_error, {}),
-    "absolute_error": (keras.losses.mean_absolute_error, {}),
-    "huber": (keras.losses.huber, {"delta": 1.0}),
-    "poisson": (keras.losses.poisson, {}),
+    "squared_error": NamedLoss(_squared_error, keras.losses.MeanSquaredError, {}),
+    "absolute_error": NamedLoss(_absolute_error, keras.losses.MeanAbsoluteError, {}),
+    "huber": NamedLoss(_huber, keras.losses.Huber, {"delta": 1.0}),
+    "poisson": NamedLoss(_poisson, keras.losses.Poisson, {}),
 }
-
-
-# The Keras loss class of each named loss, for the Keras model of ``model_``.
-KERAS_LOSS_CLASSES = {
-    "binary_crossentropy": keras.losses.BinaryCrossentropy,
-    "sparse_categorical_crossentropy": keras.losses.SparseCategoricalCrossentropy,
-    "squared_error": keras.losses.MeanSquaredError,
-    "absolute_error": keras.losses.MeanAbsoluteError,
-    "huber": keras.losses.Huber,
-    "poisson": keras.losses.Poisson,
-}
-
-
-def keras_loss(loss, routed=None):
-    """A Keras loss object (per sample) for ``loss``, to compile a Keras model with.
-
-    Examples
-    --------
-    >>> type(keras_loss("huber", {"delta": 2.0})).__name__
-    'Huber'
-    """
-    if isinstance(loss, str):
-        loss = KERAS_LOSS_CLASSES[loss]
-    return per_sample_loss(loss, routed)
 
 
 class TrainingLoss:
@@ -108,8 +127,7 @@ class TrainingLoss:
     Parameters
     ----------
     loss : str, keras.losses.Loss or callable
-        A key of :data:`NAMED_LOSSES`, or a user's loss (see
-        :func:`per_sample_loss`).
+        A key of :data:`LOSSES`, or a user's loss (see :func:`per_sample_loss`).
     routed : dict, default=None
         ``loss__*`` settings: the numeric settings of a named loss
         (``loss__delta`` for ``"huber"``), or a loss class's arguments.
@@ -128,8 +146,9 @@ class TrainingLoss:
 
     def __init__(self, loss, routed=None):
         routed = dict(routed or {})
-        if isinstance(loss, str):
-            self.function, defaults = NAMED_LOSSES[loss]
+        self.named = isinstance(loss, str)
+        if self.named:
+            self.function, defaults = LOSSES[loss].function, LOSSES[loss].defaults
             unknown = sorted(set(routed) - set(defaults))
             if unknown:
                 takes = ", ".join(defaults) or "no settings"
@@ -148,7 +167,9 @@ class TrainingLoss:
         """The numeric settings as float32 scalars, keyed ``loss_<name>``."""
         return {f"loss_{name}": np.float32(v) for name, v in self.settings.items()}
 
-    def __call__(self, y_true, y_pred, hyper):
+    def __call__(self, y_true, logits, outputs, hyper):
         """Per-sample losses (graph code); ``hyper`` holds the settings' tensors."""
+        if not self.named:
+            return self.function(y_true, outputs)
         settings = {name: hyper[f"loss_{name}"] for name in self.settings}
-        return self.function(y_true, y_pred, **settings)
+        return self.function(y_true, logits, outputs, **settings)

@@ -28,6 +28,7 @@ import tensorflow as tf
 from ._data import features_spec, gather_rows
 from ._forward import GraphNetwork
 from ._layers import LAYER_VARIABLES
+from ._metrics import graph_metric
 from ._runtime import lean_options
 from ._state import FlatState, cuts, flatten, views
 from ._stopping import (
@@ -129,8 +130,9 @@ class TrainingProgram:
         The optimizer (its structure is ``structure.optimizer``).
     loss : sklann._losses.TrainingLoss
     metrics : callable
-        Returns fresh Keras metric objects; they are used statelessly, their
-        state carried through the loop, so concurrent calls do not interfere.
+        Returns fresh Keras metric objects; they run as graph metrics
+        (:func:`sklann._metrics.graph_metric`), their state carried through
+        the loop, so concurrent calls do not interfere.
     """
 
     def __init__(self, structure, rule, loss, metrics):
@@ -138,7 +140,7 @@ class TrainingProgram:
         self.network = GraphNetwork(structure.kinds, structure.precision)
         self.rule = rule
         self.loss = loss
-        self.metrics = metrics()
+        self.metrics = [graph_metric(metric) for metric in metrics()]
         names = [
             (name, trainable)
             for layer in structure.kinds
@@ -180,7 +182,7 @@ class TrainingProgram:
         x, y, sample_weights = batch
         logits, weights = self.network(weights, x, hyper, training)
         outputs = self.network.output(logits)
-        per_sample = self.loss(y, outputs, hyper)
+        per_sample = self.loss(y, logits, outputs, hyper)
         total = tf.reduce_sum(per_sample * tf.cast(sample_weights, per_sample.dtype))
         loss = total / tf.cast(tf.reduce_sum(sample_weights), per_sample.dtype)
         penalty = self.network.penalty(weights, hyper["l1"], hyper["l2"])
@@ -228,18 +230,16 @@ class TrainingProgram:
 
     def _update_metrics(self, states, y, outputs, sample_weights):
         return [
-            metric.stateless_update_state(
-                state, y, outputs, sample_weight=sample_weights
-            )
+            metric.update(state, y, outputs, sample_weights)
             for metric, state in zip(self.metrics, states, strict=True)
         ]
 
     def _initial_metric_states(self):
-        return [[tf.zeros_like(v.value) for v in m.variables] for m in self.metrics]
+        return [metric.initial_state() for metric in self.metrics]
 
     def _metric_results(self, states, prefix):
         return {
-            prefix + metric.name: tf.cast(metric.stateless_result(state), tf.float32)
+            prefix + metric.name: metric.result(state)
             for metric, state in zip(self.metrics, states, strict=True)
         }
 
@@ -296,7 +296,7 @@ class TrainingProgram:
             )
             logits, _ = self.network(weights, chunk[0], hyper, training=False)
             outputs = self.network.output(logits)
-            losses = self.loss(chunk[1], outputs, hyper)
+            losses = self.loss(chunk[1], logits, outputs, hyper)
             total += tf.reduce_sum(losses * tf.cast(chunk[2], losses.dtype))
             states = self._update_metrics(states, chunk[1], outputs, chunk[2])
             return stop, total, states

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._forward import GraphNetwork
 from .._layers import layer_kinds
-from .._losses import NAMED_LOSSES, per_sample_loss
+from .._losses import LOSSES, per_sample_loss
 
 # Relative errors below this mean the gradients agree (float64 throughout).
 TOLERANCE = 1e-6
@@ -137,12 +137,14 @@ def _float64_loss(estimator):
     name = estimator.loss
     if name == "auto":
         name = estimator.target_encoder_.default_loss
-    if name not in NAMED_LOSSES:
+    if name not in LOSSES:
         raise ValueError(
-            f"check_gradients needs a built-in loss ({sorted(NAMED_LOSSES)}); "
+            f"check_gradients needs a built-in loss ({sorted(LOSSES)}); "
             f"got loss={estimator.loss!r}."
         )
-    return per_sample_loss(name, routed=estimator._routed("loss"))
+    return per_sample_loss(
+        name, routed={**estimator._routed("loss"), "dtype": "float64"}
+    )
 
 
 def _central_differences(loss, weights, index, picked, epsilon):
