@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 DOCS_INSTALLED := $(VENV)/.docs-installed
+BENCH_INSTALLED := $(VENV)/.bench-installed
 
 .PHONY: demo test lint bench docs clean
 
@@ -19,9 +20,14 @@ demo: $(INSTALLED)
 test: $(INSTALLED)
 	$(PY) -m pytest -n 2 --dist loadscope
 
-bench: $(INSTALLED)
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	touch $(BENCH_INSTALLED)
+
+bench: $(BENCH_INSTALLED)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/search.py
+	$(PY) benchmarks/first_search.py
 
 $(DOCS_INSTALLED): $(INSTALLED)
 	$(PY) -m pip install --quiet -e ".[docs]"

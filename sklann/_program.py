@@ -19,7 +19,9 @@ is undone.
 """
 
 import functools
+import gc
 import threading
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
@@ -442,7 +444,9 @@ class TrainingProgram:
         # TensorFlow counts traces per code object: a partial is its own key,
         # so tracing this method once per program raises no retracing warning.
         function = tf.function(functools.partial(self._run_epochs), autograph=False)
-        with lean_options():  # its loops as loop ops, for the executor it runs on
+        # Tracing allocates many short-lived objects: with TensorFlow and Keras
+        # loaded, a full garbage collection in the middle costs 0.3 s.
+        with lean_options(), _no_garbage_collection():
             return function.get_concrete_function(
                 tf.nest.map_structure(_spec_of, state),
                 shapes,
@@ -480,6 +484,18 @@ class TrainingProgram:
             )
             norms[layer.name] = float(np.sqrt(squares))
         return norms
+
+
+@contextmanager
+def _no_garbage_collection():
+    """Postpone Python's cyclic garbage collection (if it is on) for a block."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _choose(condition, if_true, if_false):
