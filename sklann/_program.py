@@ -443,7 +443,11 @@ class TrainingProgram:
         )
         # TensorFlow counts traces per code object: a partial is its own key,
         # so tracing this method once per program raises no retracing warning.
-        function = tf.function(functools.partial(self._run_epochs), autograph=False)
+        function = tf.function(
+            functools.partial(self._run_epochs),
+            autograph=False,
+            experimental_attributes={"_disable_acd": True},
+        )
         # Tracing allocates many short-lived objects: with TensorFlow and Keras
         # loaded, a full garbage collection in the middle costs 0.3 s.
         with lean_options(), _no_garbage_collection():

@@ -194,3 +194,25 @@ def test_silent_by_default(capsys):
 def test_initialize_builds_an_untrained_model_that_predicts():
     clf = MLPClassifier(hidden_layer_sizes=(4,), random_state=0).initialize(X, Y)
     assert clf.n_iter_ == 0 and clf.predict(X).shape == (120,)
+
+
+def test_a_refit_that_diverges_keeps_the_previous_model():
+    reg = MLPRegressor(hidden_layer_sizes=(8,), epochs=5, random_state=0)
+    reg.fit(X, X[:, 0] * 2)
+    before, history = reg.predict(X), dict(reg.history_)
+    huge = X * 1e18
+    with pytest.raises(TrainingDiverged):
+        reg.set_params(learning_rate=10.0).fit(huge, huge[:, 0] ** 2)
+    np.testing.assert_array_equal(reg.predict(X), before)
+    assert reg.history_ == history and reg.n_iter_ == 5
+
+
+def test_a_first_fit_that_diverges_leaves_the_estimator_unfitted():
+    from sklearn.exceptions import NotFittedError
+
+    huge = X * 1e18
+    reg = MLPRegressor(hidden_layer_sizes=(8,), epochs=5, learning_rate=10.0)
+    with pytest.raises(TrainingDiverged):
+        reg.fit(huge, huge[:, 0] ** 2)
+    with pytest.raises(NotFittedError):
+        reg.predict(X)
