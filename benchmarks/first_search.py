@@ -27,7 +27,10 @@ Scenarios, on the digits data (1,347 training rows, 64 features, scaled to
 - ``demo`` and ``quickstart``: ``make demo``'s search and the README's
   quick start, as a new user runs them.
 
-Results go to ``benchmarks/results/first_search.{md,json}``.
+Each scenario runs ``--repeats`` times (3 by default), each time in a new
+process; the tables show the medians, and the JSON every run. Results go to
+``benchmarks/results/first_search.{md,json}`` and the README's first-search
+section.
 """
 
 import argparse
@@ -46,6 +49,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
+README = ROOT / "README.md"
 EPOCHS = 20
 
 # The grid of run.py's GridSearchCV, in each library's own names.
@@ -195,18 +199,15 @@ def refit(_library, _n_jobs, _backend):
 
 
 def import_times(_library, _n_jobs, _backend):
-    """Fresh-process import times (medians of 3), TensorFlow alone and sklann."""
+    """Import times in fresh processes: TensorFlow alone, then sklann."""
     result = {}
     for name in ("tensorflow", "sklann"):
-        runs = []
-        for _ in range(3):
-            code = f"import time; t = time.perf_counter(); import {name}; "
-            code += "print(time.perf_counter() - t)"
-            out = subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True
-            )
-            runs.append(float(out.stdout.strip().splitlines()[-1]))
-        result[name] = statistics.median(runs)
+        code = f"import time; t = time.perf_counter(); import {name}; "
+        code += "print(time.perf_counter() - t)"
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        result[name] = float(out.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -272,7 +273,30 @@ PLAN = [
 ]
 
 
-def run_scenario(scenario, library, n_jobs, backend):
+def run_scenario(scenario, library, n_jobs, backend, repeats):
+    """Run one scenario ``repeats`` times, each in a fresh process.
+
+    Returns the median run's result (by its ``time``), with every run's
+    time under ``runs``.
+    """
+    results = [_run_once(scenario, library, n_jobs, backend) for _ in range(repeats)]
+    if "time" not in results[0]:  # refit and import: medians of each figure
+        return _medians(results) | {"runs": results}
+    results.sort(key=lambda result: result["time"])
+    median = dict(results[len(results) // 2])
+    median["runs"] = [result["time"] for result in results]
+    return median
+
+
+def _medians(results):
+    """The median of every number in same-shaped (nested) dicts."""
+    first = results[0]
+    if isinstance(first, dict):
+        return {key: _medians([r[key] for r in results]) for key in first}
+    return statistics.median(results)
+
+
+def _run_once(scenario, library, n_jobs, backend):
     """Run one scenario in a fresh process; return its JSON result."""
     command = [
         sys.executable,
@@ -396,12 +420,21 @@ def markdown(results):
     return "\n".join(lines)
 
 
+def _update_readme(text):
+    start, end = "<!-- first-search:start -->", "<!-- first-search:end -->"
+    readme = README.read_text()
+    if start in readme and end in readme:
+        before, rest = readme.split(start, 1)
+        README.write_text(f"{before}{start}\n{text}\n{end}{rest.split(end, 1)[1]}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=SCENARIOS)
     parser.add_argument("--library", default="sklann")
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--backend", default="loky")
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
         "only", nargs="*", help="run only these scenarios, keeping the others' results"
     )
@@ -418,7 +451,7 @@ def main(argv=None):
         if args.only and scenario not in args.only:
             continue
         try:
-            result = run_scenario(scenario, library, n_jobs, backend)
+            result = run_scenario(scenario, library, n_jobs, backend, args.repeats)
         except subprocess.CalledProcessError as error:
             if library != "skorch":
                 raise
@@ -430,9 +463,11 @@ def main(argv=None):
     table = markdown(results)
     header = (
         f"Measured {results['date']} on {results['machine']} by "
-        "`benchmarks/first_search.py`; every scenario in a fresh process."
+        "`benchmarks/first_search.py`; every scenario in a fresh process, "
+        f"medians of {args.repeats} runs."
     )
     (RESULTS / "first_search.md").write_text(f"{header}\n\n{table}\n")
+    _update_readme(f"{header}\n\n{table}")
     print(table)
     return 0
 

@@ -7,13 +7,14 @@ the other library's, and each fit's held-out accuracy or R^2 is reported so
 that a faster but worse fit does not count. Results go to
 ``benchmarks/results/latest.{md,json}`` and the README's benchmark section.
 
-sklann's first fit in a process includes building and tracing the network
-(later fits of the same configuration re-use it); the "cold" column shows
-that first fit on its own.
+sklann's first fit in a process includes tracing its training program
+(later fits of the same structure re-use it); the "cold" column shows that
+first fit on its own.
 
 All three run in this one process, so scikeras shares the TensorFlow thread
-settings that importing sklann applies (one thread; see sklann/_threads.py):
-the comparison is like for like. scikit-learn uses NumPy's BLAS threads.
+settings that sklann's first fit applies (one intra-op thread for these
+networks; see sklann/_threads.py): the comparison is like for like.
+scikit-learn uses NumPy's BLAS threads.
 """
 
 import argparse
@@ -115,8 +116,7 @@ def fit_workload(name, make_data, hidden, epochs, repeats, libraries):
         times, scores, model = [], [], None
         for repeat in range(repeats):
             model = COMPETITORS[library](task, hidden, epochs, seed=repeat)
-            # [0]: keep no reference to the fitted estimator, so that the
-            # previous repeat's engine is free for the next, as in a search
+            # [0]: keep no reference to the fitted estimator, as in a search
             times.append(timed(lambda m=model: m.fit(X_train, y_train))[0])
             scores.append(float(model.score(X_test, y_test)))
         row["libraries"][library] = {
@@ -213,8 +213,7 @@ def rss_mb():
 
 X, y = load_digits(return_X_y=True)
 X = X / 16.0
-# 12 small architectures in turn: more than sklann's pool keeps idle, so
-# networks keep being built and dropped, as in a search over layer sizes.
+# 12 small architectures in turn, as in a search over layer sizes.
 sizes = [(16,), (24,), (32,), (48,), (64,), (16, 16), (32, 16), (32, 32),
          (64, 32), (24, 24), (48, 24), (64, 64)]
 checkpoints, marks = {{1, 10, 50, 100, 200}}, {{}}

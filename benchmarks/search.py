@@ -1,10 +1,12 @@
-"""Cross-validated searches of sklann: serial, loky n_jobs=2, halving, Dask.
+"""Cross-validated searches of sklann: serial, n_jobs=2, halving, Dask.
 
 Run with ``make bench`` (or ``python benchmarks/search.py``). Each scenario
 runs in a fresh Python process, so "cold" includes everything a user's first
 search pays (worker start-up, TensorFlow import in the workers, building and
 tracing networks); "warm" is the same search run again in that process
-(loky's workers and Dask's cluster are kept, with their engines). Every
+(loky's workers and Dask's cluster are kept, with their traced programs).
+``n_jobs=2`` runs in joblib's worker processes (its default) and in threads
+(``parallel_config(backend="threading")``, as the README recommends). Every
 parallel run's ``cv_results_`` scores are compared with the serial run's.
 
 Scenarios, all on the digits data (1,437 training rows, 64 features) inside
@@ -77,9 +79,15 @@ def _space():
     return space
 
 
+BACKEND = {"backend": "loky"}  # set from --backend in a child process
+
+
 def _timed(search, X, y):
+    import joblib
+
     started = time.perf_counter()
-    search.fit(X, y)
+    with joblib.parallel_config(**BACKEND):
+        search.fit(X, y)
     return time.perf_counter() - started, search
 
 
@@ -169,7 +177,6 @@ def exhaustive_search(n_jobs):
 
 
 def dask_search(_n_jobs):
-    import joblib
     from distributed import Client, LocalCluster
     from sklearn.model_selection import GridSearchCV
 
@@ -192,10 +199,11 @@ def dask_search(_n_jobs):
     ):
         start_up = time.perf_counter() - started
         runs = []
+        BACKEND["backend"] = "dask"
         for _ in range(2):
-            with joblib.parallel_backend("dask"):
-                search = GridSearchCV(_pipeline(20), grid, cv=3, n_jobs=-1)
-                runs.append(_timed(search, X, y))
+            search = GridSearchCV(_pipeline(20), grid, cv=3, n_jobs=-1)
+            runs.append(_timed(search, X, y))
+        BACKEND["backend"] = "loky"
     serial_again = _timed(GridSearchCV(_pipeline(20), grid, cv=3), X, y)
     return {
         "serial_cold": serial[0],
@@ -217,54 +225,66 @@ SCENARIOS = {
 }
 
 
-def run_scenario(name, n_jobs):
+def run_scenario(name, n_jobs, backend="loky"):
     """Run one scenario in a fresh process; return its JSON result."""
-    command = [sys.executable, __file__, "--scenario", name, "--n-jobs", str(n_jobs)]
+    command = [
+        sys.executable,
+        __file__,
+        "--scenario",
+        name,
+        "--n-jobs",
+        str(n_jobs),
+        "--backend",
+        backend,
+    ]
     output = subprocess.run(command, check=True, capture_output=True, text=True)
     result = json.loads(output.stdout.strip().splitlines()[-1])
-    print(f"  {name} n_jobs={n_jobs}: {result}", flush=True)
+    shown = {key: value for key, value in result.items() if key != "scores"}
+    print(f"  {name} n_jobs={n_jobs} {backend}: {shown}", flush=True)
     return result
 
 
-def _rows(label, serial, parallel):
+def _rows(label, serial, processes, threads):
     """Two table rows (first search, run again) of n_jobs=1 against n_jobs=2."""
-    same = "yes" if serial["scores"] == parallel["scores"] else "NO"
+    same = all(run["scores"] == serial["scores"] for run in (processes, threads))
     return [
         f"| {label}, first search in a new process | {serial['cold']:.1f} s "
-        f"| {parallel['cold']:.1f} s | {serial['cold'] / parallel['cold']:.2f}x "
-        f"| {same} |",
-        f"| {label}, run again | {serial['warm']:.1f} s | {parallel['warm']:.1f} s "
-        f"| {serial['warm'] / parallel['warm']:.2f}x | |",
+        f"| {processes['cold']:.1f} s | {threads['cold']:.1f} s "
+        f"| {serial['cold'] / threads['cold']:.2f}x | {'yes' if same else 'NO'} |",
+        f"| {label}, run again | {serial['warm']:.1f} s | {processes['warm']:.1f} s "
+        f"| {threads['warm']:.1f} s | {serial['warm'] / threads['warm']:.2f}x | |",
     ]
 
 
 def markdown(results):
-    h1, h2 = results["halving"]["1"], results["halving"]["2"]
+    h1 = results["halving"]["1"]
     full, dask = results["exhaustive"]["1"], results["dask"]["2"]
+
+    def runs(name):
+        scenario = results[name]
+        return scenario["1"], scenario["2"], scenario["2-threading"]
+
     return "\n".join(
         [
-            "| search (digits, pipeline) | n_jobs=1 | n_jobs=2 | speed-up "
-            "| same cv_results_ scores |",
-            "|---|---|---|---|---|",
+            "| search (digits, pipeline) | n_jobs=1 | n_jobs=2, processes "
+            "| n_jobs=2, threads | speed-up (threads) | same cv_results_ scores |",
+            "|---|---|---|---|---|---|",
             *_rows(
                 "RandomizedSearchCV over search_space(), 12 x 3 folds",
-                results["architectures"]["1"],
-                results["architectures"]["2"],
+                *runs("architectures"),
             ),
             *_rows(
                 "RandomizedSearchCV over optimizer, rate, schedule of one network, "
                 "8 x 3 folds, 60 epochs",
-                results["training"]["1"],
-                results["training"]["2"],
+                *runs("training"),
             ),
             *_rows(
                 "HalvingRandomSearchCV over epochs, 27 candidates x 2 folds, "
                 "3-27 epochs",
-                h1,
-                h2,
+                *runs("halving"),
             ),
             f"| the same 27 candidates x 2 folds, all at 27 epochs (GridSearchCV) "
-            f"| {full['cold']:.1f} s | | | |",
+            f"| {full['cold']:.1f} s | | | | |",
             "",
             f"Halving kept {h1['n_candidates']} candidates at {h1['n_resources']} "
             f"epochs: best CV accuracy {h1['best_score']:.4f}, against "
@@ -288,6 +308,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=SCENARIOS)
     parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--backend", default="loky")
     parser.add_argument(
         "only",
         nargs="*",
@@ -297,25 +318,30 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.scenario:  # a child process: run one scenario, print its JSON
         warnings.simplefilter("ignore")
+        BACKEND["backend"] = args.backend
         print(json.dumps(SCENARIOS[args.scenario](args.n_jobs)))
         return 0
     plan = [
-        ("architectures", 1),
-        ("architectures", 2),
-        ("training", 1),
-        ("training", 2),
-        ("halving", 1),
-        ("halving", 2),
-        ("exhaustive", 1),
-        ("dask", 2),
+        ("architectures", 1, "loky"),
+        ("architectures", 2, "loky"),
+        ("architectures", 2, "threading"),
+        ("training", 1, "loky"),
+        ("training", 2, "loky"),
+        ("training", 2, "threading"),
+        ("halving", 1, "loky"),
+        ("halving", 2, "loky"),
+        ("halving", 2, "threading"),
+        ("exhaustive", 1, "loky"),
+        ("dask", 2, "loky"),
     ]
     saved = RESULTS / "search.json"
     results = json.loads(saved.read_text()) if args.only and saved.exists() else {}
     results["machine"] = f"{platform.machine()}, {os.cpu_count()} cores"
     results["date"] = time.strftime("%Y-%m-%d")
-    for name, n_jobs in plan:
+    for name, n_jobs, backend in plan:
         if not args.only or name in args.only:
-            results.setdefault(name, {})[str(n_jobs)] = run_scenario(name, n_jobs)
+            key = str(n_jobs) if backend == "loky" else f"{n_jobs}-{backend}"
+            results.setdefault(name, {})[key] = run_scenario(name, n_jobs, backend)
     table = markdown(results)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "search.json").write_text(json.dumps(results, indent=1))

@@ -129,30 +129,28 @@ def _split(flat, shapes):
 
 
 class Cuts(NamedTuple):
-    """Where each variable's view starts in a flat vector, and its shape."""
+    """How a flat vector splits into variables: their sizes (one int32 vector)
+    and shapes (one int32 vector each)."""
 
-    begins: list
-    sizes: list
+    sizes: object
     shapes: list
 
 
 def cuts(shapes):
     """The :class:`Cuts` of variables of ``shapes`` (int32 tensors), end to end."""
-    sizes = [tf.reshape(tf.reduce_prod(shape), [1]) for shape in shapes]
-    begins, position = [], tf.zeros([1], tf.int32)
-    for size in sizes:
-        begins.append(position)
-        position = position + size
-    return Cuts(begins, sizes, list(shapes))
+    if not shapes:
+        return Cuts(tf.zeros([0], tf.int32), [])
+    sizes = tf.stack([tf.reduce_prod(shape) for shape in shapes])
+    return Cuts(sizes, list(shapes))
 
 
 def views(flat, where):
-    """The variables inside ``flat``, shaped (graph code)."""
+    """The variables inside ``flat``, shaped (graph code): one split, then reshapes."""
+    if not where.shapes:
+        return []
+    parts = tf.split(flat, where.sizes, num=len(where.shapes))
     return [
-        tf.reshape(tf.slice(flat, begin, size), shape)
-        for begin, size, shape in zip(
-            where.begins, where.sizes, where.shapes, strict=True
-        )
+        tf.reshape(part, shape) for part, shape in zip(parts, where.shapes, strict=True)
     ]
 
 
