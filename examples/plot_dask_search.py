@@ -93,11 +93,13 @@ if __name__ == "__main__":
     display.ax_.set_title("Breast cancer, GridSearchCV on a Dask LocalCluster")
 
 # %%
-# On two cores the cluster is slower than a serial search (10 s against
-# 10 to 18 s in our runs): every worker process imports TensorFlow and
-# builds each network once before it can train, which costs more than these
-# small fits. The cluster pays off when
+# On two cores the cluster is slower than a serial search (5.3 s against
+# 11.6 s in the docs build of 2026-12-02): every worker process imports
+# TensorFlow and traces each network's training program once before it can
+# train, which costs more than these small fits. The cluster pays off when
 # there are more cores or machines than one process can use, and when fits
 # take seconds rather than fractions of one. Each worker should run one
-# task at a time (``threads_per_worker=1``): sklann's TensorFlow thread pools
-# then use one core each, as they do in joblib's own worker processes.
+# task at a time (``threads_per_worker=1``): Dask's workers set
+# ``OMP_NUM_THREADS=1``, which sklann follows, so each uses one core, as in
+# joblib's own worker processes. On one machine, a threaded search
+# (``joblib.parallel_config(backend="threading")``) avoids both costs.
