@@ -41,6 +41,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -213,13 +214,14 @@ def import_times(_library, _n_jobs, _backend):
 
 def demo(_library, _n_jobs, _backend):
     """``make demo``'s script as a user runs it: its search time and warnings."""
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "demo.py")],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "SKLANN_DEMO_OUTPUT": str(RESULTS / "demo_output")},
-    )
+    with tempfile.TemporaryDirectory() as output:
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "examples" / "demo.py")],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "SKLANN_DEMO_OUTPUT": output},
+        )
     wall = float(re.search(r"Search wall time:\s+([\d.]+) s", out.stdout).group(1))
     return {"time": wall, "warnings": out.stderr.count("Warning")}
 

@@ -334,7 +334,7 @@ class BaseMLP(BaseWrapper):
         return {
             "_spec": spec,
             "_network_seed": network_seed,
-            "_weights": weights,
+            "_weights": list(weights),
             "_optimizer_state": rule.initial_state(_trainable(spec, weights)),
             "_order_seed": order_seed,
             "_split_seed": split_seed,
@@ -661,7 +661,7 @@ class BaseMLP(BaseWrapper):
             "best_epoch_": int(result.stop.best_epoch),
             "_stop": result.stop,
             "_plateau": result.plateau,
-            "_weights": weights,
+            "_weights": list(weights),
             "_optimizer_state": result.optimizer,
         }
 

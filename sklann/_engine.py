@@ -8,6 +8,7 @@ engine holds no state of its own: it takes arrays and hands back arrays, so
 one program serves any number of estimators, in any number of threads.
 """
 
+import threading
 import time
 from typing import NamedTuple
 
@@ -137,7 +138,7 @@ def train(
     held_out = None if validation is None else _graph_data(*validation)
     hyper = {name: tf.constant(value) for name, value in plan.hyper.items()}
     rules = as_tensors(plan.rules)
-    flag = tf.Variable(False, trainable=False)
+    flag = _interrupt_flag()
     (interrupt or InterruptRequest()).attach(flag)
 
     def run(first_epoch, n_epochs, state, monitors, previous_rate):
@@ -267,6 +268,16 @@ class _Sync:
         self.view.load(*self.state)
         hook(*args)
         self.state = self.view.read()
+
+
+_flags = threading.local()
+
+
+def _interrupt_flag():
+    """This thread's Ctrl-C flag variable (one fit at a time runs in a thread)."""
+    if not hasattr(_flags, "flag"):
+        _flags.flag = tf.Variable(False, trainable=False)
+    return _flags.flag
 
 
 def _gradient_probe(program, X, targets, hyper):

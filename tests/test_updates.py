@@ -37,15 +37,26 @@ OPTIMIZERS = [
 ]
 
 
-def keras_run(estimator, X, y, loss):
-    """Train a copy of ``estimator``'s initial network with Keras's own fit."""
+def assert_trains_like_keras(estimator, X, y, keras_y, loss):
+    """Train ``estimator`` from its initial network, and a copy with Keras's fit."""
+    estimator.set_params(
+        learning_rate=0.05,
+        epochs=EPOCHS,
+        batch_size=BATCH,
+        shuffle=False,
+        patience=None,
+        random_state=0,
+    ).initialize(X, y)
     reference = keras.models.clone_model(estimator.model_)
     reference.set_weights(estimator.model_.get_weights())
     reference.compile(
         optimizer=estimator._build_optimizer(), loss=loss, jit_compile=False
     )
-    reference.fit(X, y, epochs=EPOCHS, batch_size=BATCH, shuffle=False, verbose=0)
-    return reference.get_weights()
+    reference.fit(X, keras_y, epochs=EPOCHS, batch_size=BATCH, shuffle=False, verbose=0)
+    estimator.set_params(warm_start=True).fit(X, y)
+    mine, theirs = estimator.model_.get_weights(), reference.get_weights()
+    for ours, keras_weights in zip(mine, theirs, strict=True):
+        np.testing.assert_allclose(ours, keras_weights, rtol=2e-4, atol=2e-5)
 
 
 @pytest.mark.parametrize(
@@ -57,23 +68,9 @@ def keras_run(estimator, X, y, loss):
     ],
 )
 def test_every_optimizer_matches_keras(optimizer, settings):
-    clf = MLPClassifier(
-        hidden_layer_sizes=(8, 4),
-        optimizer=optimizer,
-        learning_rate=0.05,
-        epochs=EPOCHS,
-        batch_size=BATCH,
-        shuffle=False,
-        patience=None,
-        random_state=0,
-        **settings,
-    ).initialize(X, Y)
-    expected = keras_run(
-        clf, X, Y.reshape(-1, 1).astype(np.float32), "binary_crossentropy"
-    )
-    clf.set_params(warm_start=True).fit(X, Y)
-    for mine, theirs in zip(clf.model_.get_weights(), expected, strict=True):
-        np.testing.assert_allclose(mine, theirs, rtol=2e-4, atol=2e-5)
+    clf = MLPClassifier(hidden_layer_sizes=(8, 4), optimizer=optimizer, **settings)
+    binary = Y.reshape(-1, 1).astype(np.float32)
+    assert_trains_like_keras(clf, X, Y, binary, "binary_crossentropy")
 
 
 @pytest.mark.parametrize(
@@ -94,18 +91,5 @@ def test_every_optimizer_matches_keras(optimizer, settings):
     ],
 )
 def test_layers_penalties_and_constraints_match_keras(params):
-    reg = MLPRegressor(
-        hidden_layer_sizes=(8, 4),
-        optimizer="sgd",
-        learning_rate=0.05,
-        epochs=EPOCHS,
-        batch_size=BATCH,
-        shuffle=False,
-        patience=None,
-        random_state=0,
-        **params,
-    ).initialize(X, X[:, :2])
-    expected = keras_run(reg, X, X[:, :2], "mse")
-    reg.set_params(warm_start=True).fit(X, X[:, :2])
-    for mine, theirs in zip(reg.model_.get_weights(), expected, strict=True):
-        np.testing.assert_allclose(mine, theirs, rtol=2e-4, atol=2e-5)
+    reg = MLPRegressor(hidden_layer_sizes=(8, 4), optimizer="sgd", **params)
+    assert_trains_like_keras(reg, X, X[:, :2], X[:, :2], "mse")
