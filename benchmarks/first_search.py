@@ -45,6 +45,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from fresh import run_child
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 HERE = Path(__file__).parent
@@ -300,20 +302,9 @@ def _medians(results):
 
 def _run_once(scenario, library, n_jobs, backend):
     """Run one scenario in a fresh process; return its JSON result."""
-    command = [
-        sys.executable,
-        __file__,
-        "--scenario",
-        scenario,
-        "--library",
-        library,
-        "--n-jobs",
-        str(n_jobs),
-        "--backend",
-        backend,
-    ]
-    output = subprocess.run(command, check=True, capture_output=True, text=True)
-    result = json.loads(output.stdout.strip().splitlines()[-1])
+    result = run_child(
+        __file__, scenario=scenario, library=library, n_jobs=n_jobs, backend=backend
+    )
     print(f"  {scenario} {library} n_jobs={n_jobs} {backend}: {result}", flush=True)
     return result
 
@@ -322,12 +313,23 @@ def _key(scenario, library, n_jobs, backend):
     return f"{scenario}|{library}|{n_jobs}|{backend}"
 
 
+def _search_rows(results, rows, sklearn_time, serial_time):
+    """Table rows of ``(label, *key)`` runs: time, ratios, best score."""
+    lines = []
+    for label, *key in rows:
+        if _key(*key) not in results:
+            continue
+        run = results[_key(*key)]
+        lines.append(
+            f"| {label} | {run['time']:.1f} s | {run['time'] / sklearn_time:.2f}x "
+            f"| {run['time'] / serial_time:.2f}x | {run['best_score']:.4f} |"
+        )
+    return lines
+
+
 def markdown(results):
     def t(*key):
         return results[_key(*key)]["time"]
-
-    def score(*key):
-        return results[_key(*key)]["best_score"]
 
     sklearn_grid = t("grid", "scikit-learn", 1, "loky")
     serial = t("grid", "sklann", 1, "loky")
@@ -356,13 +358,7 @@ def markdown(results):
             "threading",
         ),
     ]
-    for label, *key in rows:
-        if _key(*key) not in results:
-            continue
-        lines.append(
-            f"| {label} | {t(*key):.1f} s | {t(*key) / sklearn_grid:.2f}x "
-            f"| {t(*key) / serial:.2f}x | {score(*key):.4f} |"
-        )
+    lines += _search_rows(results, rows, sklearn_grid, serial)
     sklearn_space = t("space", "scikit-learn", 1, "loky")
     space_serial = t("space", "sklann", 1, "loky")
     lines += [
@@ -391,13 +387,7 @@ def markdown(results):
             "threading",
         ),
     ]
-    for label, *key in rows:
-        if _key(*key) not in results:
-            continue
-        lines.append(
-            f"| {label} | {t(*key):.1f} s | {t(*key) / sklearn_space:.2f}x "
-            f"| {t(*key) / space_serial:.2f}x | {score(*key):.4f} |"
-        )
+    lines += _search_rows(results, rows, sklearn_space, space_serial)
     refits = results[_key("refit", "sklann", 1, "loky")]["times"]
     warm = refits["warm refit"]
     lines += [

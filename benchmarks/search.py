@@ -34,11 +34,12 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 import warnings
 from pathlib import Path
+
+from fresh import run_child
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -227,18 +228,7 @@ SCENARIOS = {
 
 def run_scenario(name, n_jobs, backend="loky"):
     """Run one scenario in a fresh process; return its JSON result."""
-    command = [
-        sys.executable,
-        __file__,
-        "--scenario",
-        name,
-        "--n-jobs",
-        str(n_jobs),
-        "--backend",
-        backend,
-    ]
-    output = subprocess.run(command, check=True, capture_output=True, text=True)
-    result = json.loads(output.stdout.strip().splitlines()[-1])
+    result = run_child(__file__, scenario=name, n_jobs=n_jobs, backend=backend)
     shown = {key: value for key, value in result.items() if key != "scores"}
     print(f"  {name} n_jobs={n_jobs} {backend}: {shown}", flush=True)
     return result
