@@ -61,6 +61,21 @@ CHILD = textwrap.dedent(
 )
 
 
+def _default_sigint():
+    # A shell that starts a job in the background makes it ignore SIGINT, and
+    # its children inherit that; as a terminal's Ctrl-C, the child starts
+    # with the default action, which Python turns into KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def python_sigint_handler():
+    """Python's own SIGINT handler for the test, however the suite was started."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def run_child(mode):
     """Run CHILD; send it SIGINT a second into its fit, unless it sends its own."""
     child = subprocess.Popen(
@@ -68,12 +83,16 @@ def run_child(mode):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
     )
     assert child.stdout.readline().strip() == "fitting"
     if mode != "at_epoch_5":
         time.sleep(2)
         child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=120)
+    try:
+        out, err = child.communicate(timeout=120)
+    finally:
+        child.kill()  # never left running when the test fails
     assert child.returncode == 0, err[-3000:]
     return json.loads(out.strip().splitlines()[-1])
 
@@ -114,7 +133,7 @@ def test_a_user_sigint_handler_is_left_alone():
         signal.signal(signal.SIGINT, previous)
 
 
-def test_the_default_handler_is_put_back():
+def test_the_default_handler_is_put_back(python_sigint_handler):
     called = []
     with interrupt_handler(lambda: called.append(1)):
         handler = signal.getsignal(signal.SIGINT)
