@@ -18,7 +18,7 @@ from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._compat import _check_sample_weight, _fit_context
+from ._compat import InvalidParameterError, _check_sample_weight, _fit_context
 from ._data import dense_chunks
 from ._engine import FitPlan, train
 from ._inference import forward, has_dropout, inference_plan
@@ -27,12 +27,14 @@ from ._keras_view import new_view
 from ._layers import check_weight_shapes, layer_kinds, split_indices, variable_slots
 from ._losses import TrainingLoss, per_sample_loss
 from ._metrics import build_metrics, metrics_key
+from ._names import canonical_name, with_suggestion
 from ._network import NetworkSpec, build_network, initial_weights, resolve_initializer
 from ._optimizers import base_learning_rate, build_optimizer, update_rule
 from ._params import is_integer, normalize_layer_sizes, validate_cross_parameters
 from ._persistence import plain_state, restore_plain_state
 from ._pool import PROGRAMS
 from ._program import Structure, TrainingProgram
+from ._quiet import start_tensorflow
 from ._schedules import RateSchedule
 from ._scikeras import BaseWrapper, route_params, unflatten_params
 from ._state import StateLayout
@@ -132,7 +134,10 @@ class BaseMLP(BaseWrapper):
     # -- scikit-learn protocol -------------------------------------------------
 
     def _validate_params(self):
-        super()._validate_params()
+        try:
+            super()._validate_params()
+        except InvalidParameterError as error:
+            raise with_suggestion(error, self) from None
         validate_cross_parameters(
             self.get_params(deep=False), self._parameter_constraints
         )
@@ -222,17 +227,22 @@ class BaseMLP(BaseWrapper):
         rng = check_random_state(random_state)
         return [int(seed) for seed in rng.randint(np.iinfo(np.int32).max, size=3)]
 
+    def _name(self, param):
+        """The value of ``param`` in sklann's spelling (``"Adam"`` -> ``"adam"``)."""
+        return canonical_name(self._parameter_constraints[param], getattr(self, param))
+
     def _network_spec(self, n_features, target):
-        activation = self.activation
+        activation = self._name("activation")
+        initializer = self._name("kernel_initializer")
         return NetworkSpec(
             n_features=n_features,
             n_outputs=target.n_outputs,
             output_activation=target.output_activation,
             hidden_layer_sizes=normalize_layer_sizes(self.hidden_layer_sizes),
             activation=activation,
-            kernel_initializer=resolve_initializer(self.kernel_initializer, activation),
+            kernel_initializer=resolve_initializer(initializer, activation),
             output_initializer=resolve_initializer(
-                self.kernel_initializer, target.output_activation
+                initializer, target.output_activation
             ),
             batch_normalization=self.batch_normalization,
             dropout=self.dropout,
@@ -240,7 +250,7 @@ class BaseMLP(BaseWrapper):
             l1=self.l1,
             l2=self.l2,
             max_norm=self.max_norm,
-            precision=self.precision,
+            precision=self._name("precision"),
         )
 
     def _optimizer_settings(self):
@@ -257,13 +267,16 @@ class BaseMLP(BaseWrapper):
 
     def _build_optimizer(self):
         """A new Keras optimizer of the settings, for the Keras model of ``model_``."""
-        return build_optimizer(self.optimizer, **self._optimizer_settings())
+        return build_optimizer(self._name("optimizer"), **self._optimizer_settings())
 
     def _update_rule(self, spec):
-        return update_rule(self.optimizer, spec.precision, **self._optimizer_settings())
+        return update_rule(
+            self._name("optimizer"), spec.precision, **self._optimizer_settings()
+        )
 
     def _loss_name(self, target):
-        return target.default_loss if self.loss == "auto" else self.loss
+        loss = self._name("loss")
+        return target.default_loss if loss == "auto" else loss
 
     def _loss_function(self, target):
         """The loss as a Keras object, for the Keras model of ``model_``."""
@@ -280,8 +293,10 @@ class BaseMLP(BaseWrapper):
 
     def _rate_schedule(self, rule):
         return RateSchedule(
-            self.lr_schedule,
-            learning_rate=base_learning_rate(self.optimizer, self.learning_rate),
+            self._name("lr_schedule"),
+            learning_rate=base_learning_rate(
+                self._name("optimizer"), self.learning_rate
+            ),
             decay_rate=self.lr_decay_rate,
             decay_epochs=self.lr_decay_epochs,
             warmup_epochs=self.lr_warmup_epochs,
@@ -291,7 +306,7 @@ class BaseMLP(BaseWrapper):
 
     def _stop_rules(self, incremental):
         """The stopping rules of one call (``partial_fit`` never stops)."""
-        plateau = self.lr_schedule == "plateau"
+        plateau = self._name("lr_schedule") == "plateau"
         return StopRules(
             tol=self.tol,
             patience=0 if incremental or self.patience is None else self.patience,
@@ -329,6 +344,7 @@ class BaseMLP(BaseWrapper):
         network_seed, order_seed, split_seed = seeds
         spec = self._network_spec(n_features, target)
         apply_thread_budget(spec, self._batch_size())  # before TensorFlow's first op
+        start_tensorflow()
         weights = initial_weights(spec, network_seed)
         rule = self._update_rule(spec)
         return {
@@ -380,6 +396,7 @@ class BaseMLP(BaseWrapper):
         """The :class:`~sklann._keras_view.KerasView` of the fitted state."""
         view = vars(self).get("_keras_view")
         if view is None:
+            start_tensorflow()
             view = new_view(
                 build_network(self._spec, seed=self._network_seed),
                 self._build_optimizer(),
@@ -591,6 +608,7 @@ class BaseMLP(BaseWrapper):
         """Train from the attributes ``fit``; adopt them once training is done."""
         spec, target = fit["_spec"], fit["target_encoder_"]
         apply_thread_budget(spec, self._batch_size())
+        start_tensorflow()
         rule = self._update_rule(spec)
         loss = TrainingLoss(self._loss_name(target), routed=self._routed("loss"))
         program = self._program(spec, target, rule, loss)

@@ -24,8 +24,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     ----------
     {parameters}
 
-    loss : "auto", keras.losses.Loss or callable, default="auto"
-        ``"auto"`` uses the cross-entropy that fits the target.
+    loss : str, keras.losses.Loss or callable, default="auto"
+        ``"auto"`` (or scikit-learn's ``"log_loss"``) uses the cross-entropy
+        that fits the target. The Keras names are accepted where they fit it:
+        ``"binary_crossentropy"`` for binary and multilabel targets,
+        ``"categorical_crossentropy"`` or ``"sparse_categorical_crossentropy"``
+        for binary and multiclass ones (labels are encoded for you, so the
+        two are the same); another target gets an error naming the right one.
 
     class_weight : dict, "balanced" or None, default=None
         Weights per class, multiplied into ``sample_weight``.
@@ -76,6 +81,22 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def _target_encoder(self, y, classes):
         return ClassifierTarget().fit(y, classes)
+
+    def _loss_name(self, target):
+        loss = self._name("loss")
+        fits = {
+            "binary_crossentropy": ("binary", "multilabel-indicator"),
+            "categorical_crossentropy": ("binary", "multiclass"),
+        }
+        if isinstance(loss, str) and loss in fits:
+            if target.target_type not in fits[loss]:
+                raise ValueError(
+                    f"loss={self.loss!r} does not fit a {target.target_type} "
+                    f"target; use loss='auto', which is {target.default_loss!r} "
+                    "for it."
+                )
+            return target.default_loss
+        return super()._loss_name(target)
 
     def _target_attributes(self, target):
         return {"classes_": target.classes, "n_classes_": len(target.classes)}
@@ -167,6 +188,36 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         if mc_samples is not None:
             outputs = outputs.mean(axis=0)
         return self.target_encoder_.probabilities(outputs)
+
+    def predict_log_proba(self, X, mc_samples=None):
+        """Return the logarithm of :meth:`predict_proba`, as scikit-learn's MLP does.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or sparse matrix of shape (n_samples, n_features)
+        mc_samples : int, default=None
+            As for :meth:`predict_proba`.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            ``-inf`` where a probability is exactly 0.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from sklann import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=5,
+        ...                     random_state=0).fit(X, y)
+        >>> bool(np.allclose(np.exp(clf.predict_log_proba(X[:2])),
+        ...                  clf.predict_proba(X[:2])))
+        True
+        """
+        probabilities = self.predict_proba(X, mc_samples=mc_samples)
+        with np.errstate(divide="ignore"):
+            return np.log(probabilities, out=probabilities)
 
     def predict(self, X):
         """Return predicted labels.

@@ -295,8 +295,10 @@ def initial_weights(spec, seed):
     for slot in variable_slots(spec):
         name = slot.layer.name
         if slot.name == "kernel":
-            initializer = spec.output_initializer if name == "output" else (
-                spec.kernel_initializer
+            initializer = (
+                spec.output_initializer
+                if name == "output"
+                else (spec.kernel_initializer)
             )
             value = _seeded_initializer(initializer, seeds[name])(slot.shape, dtype)
         elif slot.name == "seed_generator_state":

@@ -72,9 +72,36 @@ def build_optimizer(optimizer, *, routed=None, **settings):
             f"{', '.join(map(repr, OPTIMIZER_CLASSES))}, a keras.optimizers.Optimizer "
             f"subclass or instance; got {optimizer!r}."
         )
-    settings = {name: value for name, value in settings.items() if value is not None}
+    settings = {
+        name: float(value) if _number(value) else value
+        for name, value in settings.items()
+        if value is not None
+    }
     kwargs = {**_accepted(optimizer_class, settings), **(routed or {})}
-    return optimizer_class(**kwargs)
+    return optimizer_class(**_floats_where_expected(optimizer_class, kwargs))
+
+
+def _number(value):
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _floats_where_expected(optimizer_class, kwargs):
+    """Integers as floats where the argument's default is a float.
+
+    Keras refuses ``learning_rate=1`` or ``momentum=0`` ("should be float");
+    scikit-learn users write them, and sklann's checks accept them.
+    """
+    defaults = inspect.signature(optimizer_class.__init__).parameters
+    return {
+        name: (
+            float(value)
+            if name in defaults
+            and isinstance(defaults[name].default, float)
+            and _number(value)
+            else value
+        )
+        for name, value in kwargs.items()
+    }
 
 
 def update_rule(optimizer, precision, *, routed=None, **settings):

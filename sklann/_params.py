@@ -10,6 +10,7 @@ from numbers import Integral, Real
 import keras
 
 from ._compat import HasMethods, Interval, Options, StrOptions
+from ._names import Names, canonical_name
 from ._network import INITIALIZER_CLASSES
 from ._optimizers import OPTIMIZER_CLASSES
 from ._schedules import SCHEDULES
@@ -33,6 +34,42 @@ OPTIMIZERS = tuple(OPTIMIZER_CLASSES)
 
 REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
 
+# Classifier losses by name: "auto" picks the cross-entropy of the target;
+# the Keras names are accepted where they fit it (see MLPClassifier._loss_name).
+CLASSIFICATION_LOSSES = ("auto", "binary_crossentropy", "categorical_crossentropy")
+
+# Other spellings from Keras (2 and 3) and scikit-learn, by parameter. Case
+# and underscores are ignored on top of these (see sklann._names).
+ALIASES = {
+    "activation": {"silu": "swish", "leaky": "leaky_relu"},
+    # keras.initializers.get's own aliases, which Keras 2 articles use
+    "kernel_initializer": {
+        "uniform": "random_uniform",
+        "normal": "random_normal",
+        "zero": "zeros",
+    },
+    "lr_schedule": {
+        "exponential_decay": "exponential",
+        "inverse_time_decay": "inverse_time",
+        "cosine_decay": "cosine",
+        "cosine_decay_restarts": "cosine_restarts",
+        "sgdr": "cosine_restarts",
+        "1cycle": "one_cycle",
+        "reduce_lr_on_plateau": "plateau",
+    },
+    "classifier_loss": {
+        "sparse_categorical_crossentropy": "categorical_crossentropy",
+        "log_loss": "auto",
+    },
+    "regressor_loss": {
+        "mse": "squared_error",
+        "mean_squared_error": "squared_error",
+        "mae": "absolute_error",
+        "mean_absolute_error": "absolute_error",
+        "huber_loss": "huber",
+    },
+}
+
 CLIPPING_PARAMETERS = ("clipnorm", "clipvalue", "global_clipnorm")
 
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
@@ -49,8 +86,10 @@ _penalty = [Interval(Real, 0, None, closed="left")]
 
 SHARED_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-    "activation": [StrOptions(set(ACTIVATIONS))],
-    "kernel_initializer": [StrOptions({"auto", *INITIALIZERS})],
+    "activation": [Names(ACTIVATIONS, ALIASES["activation"])],
+    "kernel_initializer": [
+        Names({"auto", *INITIALIZERS}, ALIASES["kernel_initializer"])
+    ],
     "batch_normalization": [StrOptions({"before", "after"}), Options(bool, {False})],
     "dropout": _rate,
     "input_dropout": _rate,
@@ -58,7 +97,7 @@ SHARED_CONSTRAINTS = {
     "l2": _penalty,
     "max_norm": _positive_or_none,
     "optimizer": [
-        StrOptions(set(OPTIMIZERS)),
+        Names(OPTIMIZERS),
         HasMethods(["apply_gradients", "get_config"]),
         callable,
     ],
@@ -70,7 +109,7 @@ SHARED_CONSTRAINTS = {
     "clipvalue": _positive_or_none,
     "global_clipnorm": _positive_or_none,
     "lr_schedule": [
-        StrOptions(set(SCHEDULES)),
+        Names(SCHEDULES, ALIASES["lr_schedule"]),
         keras.optimizers.schedules.LearningRateSchedule,
         callable,
     ],
@@ -86,7 +125,7 @@ SHARED_CONSTRAINTS = {
     "shuffle": ["boolean"],
     "callbacks": [list, keras.callbacks.Callback, None],
     "metrics": [list, None],
-    "precision": [StrOptions(set(PRECISIONS))],
+    "precision": [Names(PRECISIONS)],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
     "warm_start": ["boolean"],
@@ -96,13 +135,16 @@ _keras_loss = [keras.losses.Loss, callable]
 
 CLASSIFIER_CONSTRAINTS = {
     **SHARED_CONSTRAINTS,
-    "loss": [StrOptions({"auto"}), *_keras_loss],
+    "loss": [Names(CLASSIFICATION_LOSSES, ALIASES["classifier_loss"]), *_keras_loss],
     "class_weight": [dict, StrOptions({"balanced"}), None],
 }
 
 REGRESSOR_CONSTRAINTS = {
     **SHARED_CONSTRAINTS,
-    "loss": [StrOptions({"auto", *REGRESSION_LOSSES}), *_keras_loss],
+    "loss": [
+        Names({"auto", *REGRESSION_LOSSES}, ALIASES["regressor_loss"]),
+        *_keras_loss,
+    ],
 }
 
 
@@ -180,7 +222,8 @@ def validate_cross_parameters(params, constraints):
             "At most one of clipnorm, clipvalue and global_clipnorm may be set; "
             f"got {', '.join(f'{name}={params[name]!r}' for name in clipping)}."
         )
-    schedule, rate = params["lr_schedule"], params["lr_decay_rate"]
+    schedule = canonical_name(constraints["lr_schedule"], params["lr_schedule"])
+    rate = params["lr_decay_rate"]
     if isinstance(schedule, str) and schedule in FACTOR_SCHEDULES and rate > 1:
         raise ValueError(
             f"lr_decay_rate must be in (0, 1] for lr_schedule={schedule!r}, where "

@@ -57,12 +57,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         return tags
 
     def _prepare_target(self, y):
-        if self.loss == "poisson" and np.any(y < 0):
+        if self._name("loss") == "poisson" and np.any(y < 0):
             raise ValueError("loss='poisson' needs a non-negative target y.")
         return y
 
     def _target_encoder(self, y, classes):
-        poisson = self.loss == "poisson"
+        poisson = self._name("loss") == "poisson"
         return RegressorTarget(poisson=poisson).fit(y)
 
     @_fit_context(prefer_skip_nested_validation=True)

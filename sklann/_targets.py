@@ -41,8 +41,10 @@ class ClassifierTarget:
     def fit(self, y, classes=None):
         """Learn the label set from ``y`` (and ``classes`` when given)."""
         check_classification_targets(y)
-        y_for_type = y if classes is None else np.concatenate([np.ravel(classes), y])
-        target_type = type_of_target(y if y.ndim == 2 else y_for_type)
+        if y.ndim == 2 or classes is None:
+            target_type = type_of_target(y)
+        else:
+            target_type = type_of_target(np.concatenate([np.ravel(classes), y]))
         if target_type not in _SUPPORTED_CLASSIFICATION:
             raise ValueError(
                 "MLPClassifier supports binary, multiclass and multilabel-indicator "
@@ -51,6 +53,14 @@ class ClassifierTarget:
         self.target_type = target_type
         if target_type == "multilabel-indicator":
             self.classes = np.arange(y.shape[1])
+            if classes is not None and not np.array_equal(
+                np.unique(classes), self.classes
+            ):
+                raise ValueError(
+                    "For a multilabel target, classes are the label columns, "
+                    f"{self.classes.tolist()} here (as in scikit-learn's "
+                    f"MLPClassifier); got classes={np.asarray(classes).tolist()}."
+                )
             self.n_outputs, self.output_activation = y.shape[1], "sigmoid"
             self.default_loss = "binary_crossentropy"
             return self

@@ -1,11 +1,13 @@
 """LRRangeTestDisplay, GradientNormDisplay and SearchResultsDisplay artists."""
 
+import warnings
+
 import matplotlib
 import numpy as np
 import pytest
 from scipy.stats import loguniform
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import RandomizedSearchCV
+from sklearn.datasets import load_breast_cancer, load_iris
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 from sklearn.preprocessing import StandardScaler
 
 from sklann import MLPClassifier
@@ -115,3 +117,45 @@ def test_gradient_norm_display_over_recorded_epochs():
     plain = MLPClassifier(**QUICK).fit(X, Y)
     with pytest.raises(ValueError, match="GradientNormHistory"):
         GradientNormDisplay.from_history(plain)
+
+
+@pytest.fixture(scope="module")
+def tuple_search():
+    """A real search over tuple-valued layer sizes (scikit-learn's MLP: quick)."""
+    from sklearn.neural_network import MLPClassifier as SklearnMLP
+
+    X, y = load_iris(return_X_y=True)
+    grid = {"hidden_layer_sizes": [(4,), (8,), (4, 4)], "alpha": [1e-4, 1e-2]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # max_iter=2 does not converge
+        return GridSearchCV(SklearnMLP(max_iter=2, random_state=0), grid, cv=2).fit(
+            X, y
+        )
+
+
+def test_tuple_values_are_categories_on_the_x_axis(tuple_search):
+    display = SearchResultsDisplay.from_search(
+        tuple_search, "hidden_layer_sizes", hue="alpha"
+    )
+    ticks = [label.get_text() for label in display.ax_.get_xticklabels()]
+    assert ticks == ["(4,)", "(8,)", "(4, 4)"]  # by depth, then width
+    results = tuple_search.cv_results_
+    for alpha, container in display.groups_.items():
+        chosen = np.asarray(results["param_alpha"], dtype=float) == alpha
+        sizes = [
+            results["params"][i]["hidden_layer_sizes"] for i in np.flatnonzero(chosen)
+        ]
+        np.testing.assert_array_equal(
+            container.lines[0].get_xdata(), [ticks.index(str(s)) for s in sizes]
+        )
+    plt.close(display.figure_)
+
+
+def test_tuple_values_as_hue(tuple_search):
+    display = SearchResultsDisplay.from_search(
+        tuple_search, "alpha", hue="hidden_layer_sizes"
+    )
+    assert set(display.groups_) == {(4,), (8,), (4, 4)}
+    for container in display.groups_.values():
+        assert len(container.lines[0].get_xdata()) == 2  # the two alphas
+    plt.close(display.figure_)

@@ -134,10 +134,8 @@ def _float64(weight):
 
 
 def _float64_loss(estimator):
-    name = estimator.loss
-    if name == "auto":
-        name = estimator.target_encoder_.default_loss
-    if name not in LOSSES:
+    name = estimator._loss_name(estimator.target_encoder_)
+    if not isinstance(name, str):
         raise ValueError(
             f"check_gradients needs a built-in loss ({sorted(LOSSES)}); "
             f"got loss={estimator.loss!r}."

@@ -17,9 +17,10 @@ class SearchResultsDisplay:
     param : str
         The parameter on the x axis, as in ``cv_results_`` without
         ``param_`` (``"mlpclassifier__learning_rate"``). Numbers spanning
-        more than a factor of 10 get a log scale.
+        more than a factor of 10 get a log scale; any other values (layer
+        sizes as tuples, names, booleans) are categories, one tick each.
     hue : str, default=None
-        A parameter whose values get one colour each.
+        A parameter whose values (of any kind) get one colour each.
 
     Attributes
     ----------
@@ -48,7 +49,7 @@ class SearchResultsDisplay:
                 if k.startswith("param_")
             ]
             raise ValueError(f"{name!r} is not a searched parameter; they are {known}.")
-        return np.asarray(self.cv_results[key], dtype=object)
+        return _objects(self.cv_results[key])
 
     def plot(self, ax=None):
         """Draw on ``ax`` (matplotlib Axes; a new figure if None); return self."""
@@ -58,19 +59,24 @@ class SearchResultsDisplay:
         means = np.asarray(self.cv_results["mean_test_score"])
         stds = np.asarray(self.cv_results["std_test_score"])
         numeric = all(_is_number(v) for v in values)
-        values = values.astype(float if numeric else str)
+        if numeric:
+            positions = values.astype(float)
+        else:
+            categories = sorted(set(values), key=_hue_order)
+            positions = np.array([categories.index(v) for v in values], dtype=float)
+            ax.set_xticks(range(len(categories)), [str(c) for c in categories])
         self.groups_ = {}
         for group in sorted(set(hues), key=_hue_order):
-            chosen = hues == group
+            chosen = np.array([hue == group for hue in hues])
             self.groups_[group] = ax.errorbar(
-                values[chosen],
+                positions[chosen],
                 means[chosen],
                 yerr=stds[chosen],
                 fmt="o",
                 capsize=3,
                 label=None if group is None else str(group),
             )
-        if numeric and values.min() > 0 and values.max() > 10 * values.min():
+        if numeric and positions.min() > 0 and positions.max() > 10 * positions.min():
             ax.set_xscale("log")
         ax.set_xlabel(self.param)
         ax.set_ylabel("mean CV score")
@@ -80,13 +86,33 @@ class SearchResultsDisplay:
         return self
 
 
+def _objects(column):
+    """A ``cv_results_`` column as a 1-D object array, tuples kept whole.
+
+    ``np.asarray`` would make a list of equal-length tuples a 2-D array.
+    """
+    values = list(column)
+    objects = np.empty(len(values), dtype=object)
+    for index, value in enumerate(values):
+        objects[index] = value
+    return objects
+
+
 def _is_number(value):
     """A real number, not a bool: a point on a numeric axis."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _hue_order(value):
-    """Numbers in numeric order, then everything else by its text."""
+    """Numbers in numeric order; layer sizes by depth, then widths; then text.
+
+    Examples
+    --------
+    >>> sorted([(8,), "relu", (4, 4), 2, (16,)], key=_hue_order)
+    [2, (8,), (16,), (4, 4), 'relu']
+    """
     if _is_number(value):
-        return (0, float(value), "")
-    return (1, 0.0, str(value))
+        return (0, (float(value),), "")
+    if isinstance(value, tuple) and all(_is_number(v) for v in value):
+        return (1, (len(value), *map(float, value)), "")
+    return (2, (), str(value))

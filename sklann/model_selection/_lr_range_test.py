@@ -41,7 +41,7 @@ class ExponentialRate:
         return self.start * self.growth**epoch
 
 
-@dataclass
+@dataclass(repr=False)
 class LRRangeTestResult:
     """What :func:`lr_range_test` measured.
 
@@ -75,6 +75,16 @@ class LRRangeTestResult:
     steepest_rate: float
     suggestion: float
     stopped_early: bool
+
+    def __repr__(self):
+        rates = self.learning_rates
+        span = f"{rates[0]:.3g} to {rates[-1]:.3g}" if len(rates) else "none"
+        return (
+            f"LRRangeTestResult(suggestion={self.suggestion:.3g}, "
+            f"min_loss_rate={self.min_loss_rate:.3g}, "
+            f"steepest_rate={self.steepest_rate:.3g}, "
+            f"{len(rates)} steps from {span}, stopped_early={self.stopped_early})"
+        )
 
     def plot(self, ax=None):
         """Plot the losses against the learning rate, the suggestion marked.
