@@ -12,12 +12,14 @@ import copy
 import inspect
 import warnings
 
+import keras
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._callbacks import check_callbacks
 from ._compat import InvalidParameterError, _check_sample_weight, _fit_context
 from ._data import dense_chunks
 from ._engine import FitPlan, train
@@ -30,12 +32,17 @@ from ._metrics import build_metrics, metrics_key
 from ._names import canonical_name, with_suggestion
 from ._network import NetworkSpec, build_network, initial_weights, resolve_initializer
 from ._optimizers import base_learning_rate, build_optimizer, update_rule
-from ._params import is_integer, normalize_layer_sizes, validate_cross_parameters
+from ._params import (
+    DEFAULT_LEARNING_RATE,
+    is_integer,
+    normalize_layer_sizes,
+    validate_cross_parameters,
+)
 from ._persistence import plain_state, restore_plain_state
 from ._pool import PROGRAMS
 from ._program import Structure, TrainingProgram
 from ._quiet import start_tensorflow
-from ._schedules import RateSchedule
+from ._schedules import RateSchedule, auto_decay_epochs
 from ._scikeras import BaseWrapper, route_params, unflatten_params
 from ._state import StateLayout
 from ._stopping import PlateauMonitor, StopMonitor, StopRules
@@ -49,6 +56,9 @@ MC_DROPOUT_ROWS = 4096
 
 # early_stopping="auto" turns early stopping on above this many samples.
 AUTO_EARLY_STOPPING_SAMPLES = 10_000
+
+# The fraction early stopping holds out when validation_split is None.
+EARLY_STOPPING_SPLIT = 0.1
 
 
 class BaseMLP(BaseWrapper):
@@ -67,7 +77,7 @@ class BaseMLP(BaseWrapper):
         l2=0.0,
         max_norm=None,
         optimizer="adam",
-        learning_rate=1e-3,
+        learning_rate=DEFAULT_LEARNING_RATE,
         momentum=0.9,
         nesterov=True,
         weight_decay=None,
@@ -76,13 +86,13 @@ class BaseMLP(BaseWrapper):
         global_clipnorm=None,
         lr_schedule="constant",
         lr_decay_rate=0.1,
-        lr_decay_epochs=10,
+        lr_decay_epochs="auto",
         lr_warmup_epochs=0,
         loss="auto",
         epochs=200,
         batch_size="auto",
         early_stopping="auto",
-        validation_split=0.1,
+        validation_split=None,
         patience=10,
         tol=1e-4,
         shuffle=True,
@@ -292,26 +302,36 @@ class BaseMLP(BaseWrapper):
         return callbacks if isinstance(callbacks, list) else [callbacks]
 
     def _rate_schedule(self, rule):
+        schedule = self._name("lr_schedule")
+        if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+            # Its own first rate; warm-up ramps up to it.
+            base = float(keras.ops.convert_to_numpy(schedule(0)))
+        else:
+            base = base_learning_rate(self._name("optimizer"), self.learning_rate)
         return RateSchedule(
-            self._name("lr_schedule"),
-            learning_rate=base_learning_rate(
-                self._name("optimizer"), self.learning_rate
-            ),
+            schedule,
+            learning_rate=base,
             decay_rate=self.lr_decay_rate,
-            decay_epochs=self.lr_decay_epochs,
+            decay_epochs=self._decay_epochs(),
             warmup_epochs=self.lr_warmup_epochs,
             total_epochs=self.epochs,
             momentum=rule.base_momentum,
         )
 
-    def _stop_rules(self, incremental):
+    def _decay_epochs(self):
+        if self.lr_decay_epochs == "auto":
+            return auto_decay_epochs(self._name("lr_schedule"), self.epochs)
+        return self.lr_decay_epochs
+
+    def _stop_rules(self, incremental, early_stopping):
         """The stopping rules of one call (``partial_fit`` never stops)."""
         plateau = self._name("lr_schedule") == "plateau"
         return StopRules(
             tol=self.tol,
             patience=0 if incremental or self.patience is None else self.patience,
-            plateau_patience=max(1, round(self.lr_decay_epochs)) if plateau else 0,
+            plateau_patience=max(1, round(self._decay_epochs())) if plateau else 0,
             plateau_factor=self.lr_decay_rate,
+            on_validation=early_stopping,
         )
 
     def _uses_early_stopping(self, n_samples):
@@ -545,7 +565,8 @@ class BaseMLP(BaseWrapper):
             X, targets, weights = X[keep], targets[keep], weights[keep]
         seeds = self._seeds() if reset else None
         validation = None
-        if not incremental and self._uses_early_stopping(len(weights)):
+        early_stopping = not incremental and self._uses_early_stopping(len(weights))
+        if early_stopping or (not incremental and self.validation_split is not None):
             split_seed = seeds[2] if reset else self._split_seed
             (X, targets, weights), validation = self._validation_split(
                 X, targets, weights, target, split_seed
@@ -554,7 +575,8 @@ class BaseMLP(BaseWrapper):
             fit = self._fresh_fit(X.shape[1], target, y, seeds)
         else:
             fit = self._continued_fit()
-        self._train(fit, (X, targets, weights), validation, incremental, interrupt)
+        data = (X, targets, weights)
+        self._train(fit, data, validation, early_stopping, incremental, interrupt)
         return self
 
     def _continued_fit(self):
@@ -582,29 +604,35 @@ class BaseMLP(BaseWrapper):
         any ordering of the data into the validation set.
         """
         strata = self._validation_strata(targets, target)
+        fraction = self._held_out_fraction()
         splitter = (ShuffleSplit if strata is None else StratifiedShuffleSplit)(
-            n_splits=1, test_size=self.validation_split, random_state=seed
+            n_splits=1, test_size=fraction, random_state=seed
         )
         try:
             train, held_out = next(splitter.split(X, strata))
         except ValueError as error:
             stratified = "" if strata is None else ", stratified by class,"
             raise ValueError(
-                f"early_stopping could not hold out validation_split="
-                f"{self.validation_split} of the {len(weights)} samples"
-                f"{stratified} ({error}). Use more data, a larger "
-                "validation_split, or early_stopping=False."
+                f"Could not hold out validation_split={fraction} of the "
+                f"{len(weights)} samples{stratified} ({error}). Use more data, "
+                "a larger validation_split, or no validation data "
+                "(early_stopping=False, validation_split=None)."
             ) from None
         return (
             (X[train], targets[train], weights[train]),
             (X[held_out], targets[held_out], weights[held_out]),
         )
 
+    def _held_out_fraction(self):
+        if self.validation_split is None:
+            return EARLY_STOPPING_SPLIT
+        return self.validation_split
+
     def _validation_strata(self, targets, target):
         """Labels to stratify the validation split by; None for no strata."""
         return None
 
-    def _train(self, fit, data, validation, incremental, interrupt):
+    def _train(self, fit, data, validation, early_stopping, incremental, interrupt):
         """Train from the attributes ``fit``; adopt them once training is done."""
         spec, target = fit["_spec"], fit["target_encoder_"]
         apply_thread_budget(spec, self._batch_size())
@@ -621,11 +649,12 @@ class BaseMLP(BaseWrapper):
             seed=fit["_order_seed"],
             schedule=self._rate_schedule(rule),
             hyper=self._hyperparameters(spec, rule, loss),
-            rules=self._stop_rules(incremental),
+            rules=self._stop_rules(incremental, early_stopping),
             initial_epoch=fit["n_iter_"],
             previous_rate=(fit["history_"].get("learning_rate") or [None])[-1],
         )
         callbacks = self._callbacks()
+        check_callbacks(callbacks, validation is not None)
         view = None
         if callbacks:
             view = self._callback_view(fit)
@@ -644,9 +673,9 @@ class BaseMLP(BaseWrapper):
                 verbose=self.verbose,
                 interrupt=interrupt,
             )
-        self._commit(self._recorded(fit, result, validation is not None))
+        self._commit(self._recorded(fit, result, early_stopping))
         self.callbacks_ = callbacks
-        self._after_training(result, epochs, incremental, validation is not None)
+        self._after_training(result, epochs, incremental, early_stopping)
 
     def _callback_view(self, fit):
         """The Keras model the callbacks see: ``model_``'s, or a new one."""
@@ -663,14 +692,14 @@ class BaseMLP(BaseWrapper):
         )
 
     @staticmethod
-    def _recorded(fit, result, validated):
+    def _recorded(fit, result, early_stopping):
         """``fit`` with a training call's logs, epochs, monitors and state."""
         history = {key: list(values) for key, values in fit["history_"].items()}
         for key, values in result.logs.items():
             history.setdefault(key, []).extend(values)
         n_iter = fit["n_iter_"] + len(result.logs.get("loss", ()))
         weights = result.weights
-        if validated and n_iter > 0:  # restore the best epoch's weights
+        if early_stopping and n_iter > 0:  # restore the best epoch's weights
             weights = result.best_weights
         return {
             **fit,

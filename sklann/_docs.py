@@ -89,8 +89,11 @@ default="constant"
         The schedule's factor (``rate`` above); at most 1 except for
         ``inverse_time``.
 
-    lr_decay_epochs : float > 0, default=10
+    lr_decay_epochs : float > 0 or "auto", default="auto"
         The schedule's period in epochs (the patience of ``plateau``).
+        ``"auto"`` is ``epochs`` for ``exponential`` (the rate reaches
+        ``rate * lr`` at the end of the run), ``epochs / 3`` for ``step``
+        (two cuts), and 10 for the others.
 
     lr_warmup_epochs : int >= 0, default=0
         Epochs of linear warm-up from ``learning_rate / steps`` to
@@ -109,9 +112,14 @@ default="constant"
         when there are more than 10,000 samples. ``partial_fit`` never holds
         out data.
 
-    validation_split : float in (0, 1), default=0.1
-        Fraction held out for early stopping: shuffled with ``random_state``
-        and stratified by class for classifiers, never the last rows.
+    validation_split : float in (0, 1) or None, default=None
+        Fraction of the training data held out as validation data: shuffled
+        with ``random_state`` and stratified by class for classifiers, never
+        the last rows. As in Keras, a value holds it out whenever it is set:
+        ``history_`` and the callbacks get ``val_loss`` (and ``val_*``
+        metrics) every epoch; without early stopping, training still watches
+        the training loss. ``None`` holds out 0.1 for early stopping, and
+        nothing otherwise.
 
     patience : int >= 1 or None, default=10
         Epochs without progress before training stops. Without early

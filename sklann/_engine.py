@@ -16,6 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ._callbacks import RATE_CALLBACKS
 from ._data import graph_features
 from ._interrupt import InterruptRequest, call_in_worker
 from ._program import EpochControl, epoch_order
@@ -141,17 +142,18 @@ def train(
     flag = _interrupt_flag()
     (interrupt or InterruptRequest()).attach(flag)
 
-    def run(first_epoch, n_epochs, state, monitors, previous_rate):
+    def run(first_epoch, n_epochs, state, monitors, previous_rate, fixed_rate=None):
         schedule = plan.schedule
+        rates = schedule.rates(first_epoch, n_epochs, steps, previous_rate)
+        if fixed_rate is not None:  # set by a callback, as in Keras
+            rates = np.full_like(rates, fixed_rate)
         control = EpochControl(
             batch_size=tf.constant(batch_size, tf.int32),
             seed=tf.constant(plan.seed % 2**31, tf.int32),
             shuffle=tf.constant(plan.shuffle),
             first_epoch=tf.constant(first_epoch, tf.int32),
             n_epochs=tf.constant(n_epochs, tf.int32),
-            rates=tf.constant(
-                schedule.rates(first_epoch, n_epochs, steps, previous_rate)
-            ),
+            rates=tf.constant(rates),
             momenta=tf.constant(schedule.momenta(first_epoch, n_epochs, steps)),
             rules=rules,
         )
@@ -198,7 +200,7 @@ def train(
     return _fit_epoch_by_epoch(
         run,
         plan,
-        _Sync(view, state),
+        _Sync(view, state, plan.schedule, steps),
         (stop, plateau),
         list(callbacks),
         verbose,
@@ -209,6 +211,9 @@ def train(
 
 def _fit_epoch_by_epoch(run, plan, sync, monitors, callbacks, verbose, probe, flag):
     model = sync.view.model if sync.view is not None else None
+    for callback in callbacks:  # refused before training, not at their first use
+        if isinstance(callback, RATE_CALLBACKS):
+            sync.check_settable(type(callback).__name__)
     first, last = plan.initial_epoch, plan.initial_epoch + plan.epochs
     callback_list = keras.callbacks.CallbackList(
         callbacks, model=model, epochs=last, verbose=verbose
@@ -222,8 +227,8 @@ def _fit_epoch_by_epoch(run, plan, sync, monitors, callbacks, verbose, probe, fl
     sync.around(callback_list.on_train_begin)
     for epoch in range(first, last):
         started = time.perf_counter()
-        sync.around(callback_list.on_epoch_begin, epoch)
-        result = run(epoch, 1, sync.state, monitors, previous_rate)
+        fixed = sync.around_epoch(callback_list.on_epoch_begin, epoch, previous_rate)
+        result = run(epoch, 1, sync.state, monitors, previous_rate, fixed)
         monitors = (result.stop, result.plateau)
         if not result.logs["loss"]:  # interrupted before the epoch ended
             interrupted = True
@@ -240,7 +245,7 @@ def _fit_epoch_by_epoch(run, plan, sync, monitors, callbacks, verbose, probe, fl
             logs_per_epoch.setdefault(key, []).append(value)
         if verbose:
             _print_epoch(epoch, last, logs, started)
-        sync.around(callback_list.on_epoch_end, epoch, logs)
+        sync.around_epoch(callback_list.on_epoch_end, epoch, previous_rate, logs)
         stopped = result.stopped
         interrupted = bool(flag.numpy())  # Ctrl-C during the callbacks too
         if stopped or interrupted or (model is not None and model.stop_training):
@@ -253,12 +258,21 @@ def _fit_epoch_by_epoch(run, plan, sync, monitors, callbacks, verbose, probe, fl
 
 
 class _Sync:
-    """The state between epochs, mirrored in the callbacks' Keras model."""
+    """The state between epochs, mirrored in the callbacks' Keras model.
 
-    def __init__(self, view, state):
+    The model's ``optimizer.learning_rate`` shows the rate of the epoch; a
+    callback that assigns another one (``LearningRateScheduler``,
+    ``ReduceLROnPlateau``) sets the rate of every later step, as in Keras,
+    which :meth:`around_epoch` hands back.
+    """
+
+    def __init__(self, view, state, schedule, steps):
         self.view = view
         self.state = state
         self.best = list(state[0])
+        self.schedule = schedule
+        self.steps = steps
+        self.fixed_rate = None
 
     def around(self, hook, *args):
         """Call a callback hook with the state loaded; take back what it changed."""
@@ -268,6 +282,43 @@ class _Sync:
         self.view.load(*self.state)
         hook(*args)
         self.state = self.view.read()
+
+    def around_epoch(self, hook, epoch, previous_rate, *args):
+        """:meth:`around` for a per-epoch hook; return the rate of the next steps.
+
+        None while no callback has set one: the schedule's rates apply.
+        """
+        if self.view is None:
+            hook(epoch, *args)
+            return None
+        optimizer = self.view.model.optimizer
+        shown = self.fixed_rate
+        if shown is None:
+            shown = self.schedule.rates(epoch, 1, self.steps, previous_rate)[0]
+        self.view.load(*self.state)
+        optimizer.learning_rate = float(shown)
+        shown = float(optimizer.learning_rate)  # as float32 holds it
+        hook(epoch, *args)
+        rate = float(optimizer.learning_rate)
+        self.state = self.view.read()
+        if rate != shown:
+            self.check_settable(f"A callback that set it to {rate:.3g}")
+            self.fixed_rate = rate
+        return self.fixed_rate
+
+    def check_settable(self, callback):
+        """Raise unless callbacks may set the learning rate (a constant schedule)."""
+        schedule = self.schedule
+        if schedule.schedule == "constant" and not schedule.warmup_epochs:
+            return
+        raise ValueError(
+            f"{callback} sets the learning rate, but "
+            f"lr_schedule={schedule.schedule!r} (with lr_warmup_epochs="
+            f"{schedule.warmup_epochs}) sets the rate of every step. Use one: "
+            "lr_schedule='constant' with callbacks that set the rate "
+            "(LearningRateScheduler, ReduceLROnPlateau), or sklann's schedules "
+            "(lr_schedule='plateau' is ReduceLROnPlateau) without them."
+        )
 
 
 _flags = threading.local()

@@ -77,6 +77,9 @@ PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 # Schedules whose lr_decay_rate is a factor or a fraction, so at most 1.
 FACTOR_SCHEDULES = tuple(name for name in SCHEDULES if name != "inverse_time")
 
+# The default of learning_rate: left at it, it gives way to a Keras schedule.
+DEFAULT_LEARNING_RATE = 1e-3
+
 # Prefixes of the scikeras-style routed parameters, e.g. ``optimizer__beta_1``.
 ROUTING_PREFIXES = ("optimizer", "loss", "callbacks", "metrics")
 
@@ -114,12 +117,15 @@ SHARED_CONSTRAINTS = {
         callable,
     ],
     "lr_decay_rate": [Interval(Real, 0, None, closed="neither")],
-    "lr_decay_epochs": [Interval(Real, 0, None, closed="neither")],
+    "lr_decay_epochs": [
+        Interval(Real, 0, None, closed="neither"),
+        StrOptions({"auto"}),
+    ],
     "lr_warmup_epochs": [Interval(Integral, 0, None, closed="left")],
     "epochs": [Interval(Integral, 1, None, closed="left")],
     "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
     "early_stopping": ["boolean", StrOptions({"auto"})],
-    "validation_split": [Interval(Real, 0, 1, closed="neither")],
+    "validation_split": [Interval(Real, 0, 1, closed="neither"), None],
     "patience": [Interval(Integral, 1, None, closed="left"), None],
     "tol": [Interval(Real, 0, None, closed="left")],
     "shuffle": ["boolean"],
@@ -209,8 +215,9 @@ def validate_cross_parameters(params, constraints):
     ------
     ValueError
         If more than one clipping option is set, ``hidden_layer_sizes`` has a
-        non-positive entry, or ``lr_decay_rate`` exceeds 1 for a schedule that
-        uses it as a factor.
+        non-positive entry, ``lr_decay_rate`` exceeds 1 for a schedule that
+        uses it as a factor, or ``learning_rate`` is set beside a Keras
+        ``LearningRateSchedule`` (which sets the rate itself).
     TypeError
         If a parameter is neither a constructor parameter nor routed with one of
         the known prefixes (``optimizer__``, ``callbacks__``, ...).
@@ -229,6 +236,8 @@ def validate_cross_parameters(params, constraints):
             f"lr_decay_rate must be in (0, 1] for lr_schedule={schedule!r}, where "
             f"it is a factor; got {rate!r}."
         )
+    _check_schedule_object(schedule, params["learning_rate"])
+    _check_optimizer_object(params["optimizer"], params["learning_rate"])
     for name in params:
         if name not in constraints and name.split("__", 1)[0] not in ROUTING_PREFIXES:
             raise TypeError(
@@ -236,3 +245,35 @@ def validate_cross_parameters(params, constraints):
                 "routed parameters must start with one of "
                 f"{', '.join(p + '__' for p in ROUTING_PREFIXES)}."
             )
+
+
+def _check_schedule_object(schedule, learning_rate):
+    """A Keras schedule sets the rate itself; refuse a learning_rate it would hide."""
+    keras_schedule = isinstance(
+        schedule, keras.optimizers.schedules.LearningRateSchedule
+    )
+    if keras_schedule and learning_rate != DEFAULT_LEARNING_RATE:
+        start = float(keras.ops.convert_to_numpy(schedule(0)))
+        raise ValueError(
+            f"learning_rate={learning_rate!r} would have no effect: "
+            f"lr_schedule={type(schedule).__name__}(...) sets the rate of every "
+            f"step itself ({start:.3g} at the first). Give the rate to the "
+            "schedule (its initial_learning_rate) and leave learning_rate at its "
+            f"default ({DEFAULT_LEARNING_RATE}), or use a named schedule, which "
+            "learning_rate scales: lr_schedule='exponential', 'cosine', ..."
+        )
+
+
+def _check_optimizer_object(optimizer, learning_rate):
+    """An optimizer instance brings its rate; refuse another learning_rate."""
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        return
+    own = optimizer.get_config()["learning_rate"]
+    if learning_rate not in (DEFAULT_LEARNING_RATE, own):
+        raise ValueError(
+            f"learning_rate={learning_rate!r} would have no effect: the optimizer "
+            f"instance {type(optimizer).__name__}(learning_rate={own!r}) brings "
+            "its own rate. Set one of them: optimizer="
+            f"{type(optimizer).__name__.lower()!r} with learning_rate, or the "
+            "instance's learning_rate."
+        )

@@ -357,11 +357,12 @@ class TrainingProgram:
             values.update(self._metric_results(metric_states, ""))
             monitored = loss
             if validation is not None:
-                monitored, val_states = self._validation_loss(
+                val_loss, val_states = self._validation_loss(
                     new_state, validation, hyper, where
                 )
-                values["val_loss"] = monitored
+                values["val_loss"] = val_loss
                 values.update(self._metric_results(val_states, "val_"))
+                monitored = tf.where(rules.on_validation, val_loss, loss)
             logs = [
                 array.write(offset, values[name])
                 for array, name in zip(logs, names, strict=True)

@@ -39,6 +39,31 @@ ONE_CYCLE_MOMENTUM_DIP = 0.1
 # SGDR: each restart period is this many times the previous one.
 RESTART_PERIOD_GROWTH = 2.0
 
+# lr_decay_epochs="auto". A fixed period would make exponential and step
+# decay fall to nothing long before a 200-epoch run ends (on digits, 10
+# epochs per factor of 0.1 stopped training at epoch 43, test accuracy 0.66
+# against 0.98 at a constant rate), so their period is a fraction of
+# ``epochs``: the rate reaches ``lr_decay_rate * lr`` at the end of the run
+# (exponential), or is cut twice (step). The other schedules' period is
+# AUTO_PERIOD_EPOCHS (SGDR's first cycle, the plateau's patience).
+AUTO_PERIOD_FRACTION = {"exponential": 1.0, "step": 1 / 3}
+AUTO_PERIOD_EPOCHS = 10
+
+
+def auto_decay_epochs(schedule, epochs):
+    """The period of ``lr_decay_epochs="auto"`` for ``schedule`` and ``epochs``.
+
+    Examples
+    --------
+    >>> auto_decay_epochs("exponential", 200), auto_decay_epochs("step", 200)
+    (200.0, 66.7)
+    >>> auto_decay_epochs("plateau", 200)
+    10
+    """
+    if isinstance(schedule, str) and schedule in AUTO_PERIOD_FRACTION:
+        return round(max(1.0, AUTO_PERIOD_FRACTION[schedule] * epochs), 1)
+    return AUTO_PERIOD_EPOCHS
+
 
 def _cosine_ramp(start, end, fraction):
     """``start`` at ``fraction=0`` to ``end`` at 1, along half a cosine."""

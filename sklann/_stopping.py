@@ -38,13 +38,16 @@ class PlateauMonitor(NamedTuple):
 class StopRules(NamedTuple):
     """When training stops and the plateau schedule cuts the rate.
 
-    ``patience=0`` never stops; ``plateau_patience=0`` never cuts.
+    ``patience=0`` never stops; ``plateau_patience=0`` never cuts. With
+    validation data, ``on_validation`` watches its loss (early stopping);
+    otherwise the training loss is watched and the validation loss only logged.
     """
 
     tol: object = np.float32(0.0)
     patience: object = np.int32(0)
     plateau_patience: object = np.int32(0)
     plateau_factor: object = np.float32(1.0)
+    on_validation: object = np.bool_(True)
 
 
 def update_stop(stop, monitored, epoch, tol):

@@ -102,7 +102,7 @@ def test_regressor_early_stopping_without_strata():
 
 
 def test_too_few_samples_per_class_gives_a_clear_error():
-    with pytest.raises(ValueError, match="could not hold out validation_split"):
+    with pytest.raises(ValueError, match="Could not hold out validation_split"):
         MLPClassifier(early_stopping=True, epochs=1).fit(
             [[0.0], [1.0], [2.0]], [0, 1, 1]
         )
