@@ -28,6 +28,7 @@ bench: $(BENCH_INSTALLED)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/search.py
 	$(PY) benchmarks/first_search.py
+	$(PY) benchmarks/target_scaling.py
 
 $(DOCS_INSTALLED): $(INSTALLED)
 	$(PY) -m pip install --quiet -e ".[docs]"

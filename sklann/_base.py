@@ -11,6 +11,7 @@ the engine (:mod:`sklann._engine`) → fitted state arrays → NumPy prediction
 import copy
 import inspect
 import warnings
+from contextlib import contextmanager
 
 import keras
 import numpy as np
@@ -22,7 +23,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._callbacks import check_callbacks
 from ._compat import InvalidParameterError, _check_sample_weight, _fit_context
 from ._data import dense_chunks
-from ._engine import FitPlan, train
+from ._engine import FitPlan, TrainingDiverged, train
+from ._hints import scaling_hint
 from ._inference import forward, has_dropout, inference_plan
 from ._interrupt import InterruptRequest, interrupt_handler
 from ._keras_view import new_view
@@ -552,7 +554,10 @@ class BaseMLP(BaseWrapper):
         X, y = self._validate_training_data(
             X, y, reset=reset, min_samples=1 if incremental else 2
         )
-        target = self._target_encoder(y, classes) if reset else self.target_encoder_
+        if reset:
+            target = self._target_encoder(y, classes, sample_weight)
+        else:
+            target = self.target_encoder_
         targets = target.transform(y)
         weights = self._sample_weights(X, y, sample_weight, target)
         if not np.any(weights > 0):
@@ -659,7 +664,7 @@ class BaseMLP(BaseWrapper):
         if callbacks:
             view = self._callback_view(fit)
             fit["_keras_view"] = view
-        with PROGRAMS.training():
+        with PROGRAMS.training(), self._hinted(data):
             result = train(
                 program,
                 StateLayout(spec, rule),
@@ -675,7 +680,7 @@ class BaseMLP(BaseWrapper):
             )
         self._commit(self._recorded(fit, result, early_stopping))
         self.callbacks_ = callbacks
-        self._after_training(result, epochs, incremental, early_stopping)
+        self._after_training(result, epochs, incremental, early_stopping, data)
 
     def _callback_view(self, fit):
         """The Keras model the callbacks see: ``model_``'s, or a new one."""
@@ -712,7 +717,22 @@ class BaseMLP(BaseWrapper):
             "_optimizer_state": result.optimizer,
         }
 
-    def _after_training(self, result, epochs, incremental, early_stopping):
+    @contextmanager
+    def _hinted(self, data):
+        """Re-raise a divergence with a hint on unscaled data, when they look so."""
+        try:
+            yield
+        except TrainingDiverged as error:
+            hint = self._scaling_hint(data)
+            if not hint:
+                raise
+            raise TrainingDiverged(f"{error}{hint}") from None
+
+    def _scaling_hint(self, data):
+        """:func:`~sklann._hints.scaling_hint` for training data ``(X, targets, _)``."""
+        return scaling_hint(data[0])
+
+    def _after_training(self, result, epochs, incremental, early_stopping, data):
         """Warn of an interrupted or unconverged training call."""
         epochs_run = len(result.logs.get("loss", ()))
         if result.interrupted:
@@ -727,15 +747,15 @@ class BaseMLP(BaseWrapper):
             return
         ran_out = epochs_run == epochs and not result.stopped
         if not incremental and self.patience is not None and ran_out:
-            self._warn_not_converged(early_stopping)
+            self._warn_not_converged(early_stopping, self._scaling_hint(data))
 
-    def _warn_not_converged(self, early_stopping):
+    def _warn_not_converged(self, early_stopping, hint):
         monitored = "validation loss" if early_stopping else "training loss"
         warnings.warn(
             f"Training ran all epochs={self.epochs} without converging: the "
             f"{monitored} still improved by more than tol={self.tol} within "
             f"the last patience={self.patience} epochs. Raise epochs, or set "
-            "patience=None to train every epoch without this check.",
+            f"patience=None to train every epoch without this check.{hint}",
             ConvergenceWarning,
             stacklevel=8,  # the caller of fit
         )

@@ -79,7 +79,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _prepare_target(self, y):
         return classifier_1d_target(y)
 
-    def _target_encoder(self, y, classes):
+    def _target_encoder(self, y, classes, sample_weight=None):
         return ClassifierTarget().fit(y, classes)
 
     def _loss_name(self, target):

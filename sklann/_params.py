@@ -147,6 +147,7 @@ CLASSIFIER_CONSTRAINTS = {
 
 REGRESSOR_CONSTRAINTS = {
     **SHARED_CONSTRAINTS,
+    "standardize_target": ["boolean"],
     "loss": [
         Names({"auto", *REGRESSION_LOSSES}, ALIASES["regressor_loss"]),
         *_keras_loss,
@@ -269,7 +270,7 @@ def _check_optimizer_object(optimizer, learning_rate):
     if not isinstance(optimizer, keras.optimizers.Optimizer):
         return
     own = optimizer.get_config()["learning_rate"]
-    if learning_rate not in (DEFAULT_LEARNING_RATE, own):
+    if isinstance(own, Real) and learning_rate not in (DEFAULT_LEARNING_RATE, own):
         raise ValueError(
             f"learning_rate={learning_rate!r} would have no effect: the optimizer "
             f"instance {type(optimizer).__name__}(learning_rate={own!r}) brings "

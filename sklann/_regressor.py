@@ -3,9 +3,10 @@
 import numpy as np
 from sklearn.base import RegressorMixin
 
-from ._base import BaseMLP
-from ._compat import _fit_context
+from ._base import BaseMLP, extend_signature
+from ._compat import _check_sample_weight, _fit_context
 from ._docs import with_shared_sections
+from ._hints import scaling_hint
 from ._params import REGRESSOR_CONSTRAINTS
 from ._targets import RegressorTarget
 
@@ -22,9 +23,21 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     {parameters}
 
     loss : str, keras.losses.Loss or callable, default="auto"
-        ``"auto"`` and ``"squared_error"`` train on the mean squared error;
-        also ``"absolute_error"``, ``"huber"`` and ``"poisson"`` (which needs
-        a non-negative target).
+        ``"auto"`` and ``"squared_error"`` (Keras's ``"mse"``) train on the
+        mean squared error; also ``"absolute_error"`` (``"mae"``),
+        ``"huber"`` and ``"poisson"`` (which needs a non-negative target).
+
+    standardize_target : bool, default=True
+        Train on the target standardised per output, ``(y - mean) / std``
+        (weighted by ``sample_weight``), as ``TransformedTargetRegressor``
+        with a ``StandardScaler`` would, so that a target in any units
+        trains at the default learning rate. Predictions, MC dropout's
+        ``return_std`` and ``score`` are in ``y``'s units; the losses in
+        ``history_`` (and ``huber``'s ``loss__delta``) are in standardised
+        units, and so are the outputs of ``model_``. Under ``"poisson"`` the
+        target is divided by its mean only. ``partial_fit`` and
+        ``warm_start`` keep the first call's statistics; saved models keep
+        them too.
 
     Attributes
     ----------
@@ -51,6 +64,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     _parameter_constraints = REGRESSOR_CONSTRAINTS
     _y_numeric = True
 
+    def __init__(self, *, standardize_target=True, **params):
+        super().__init__(**params)
+        self.standardize_target = standardize_target
+
+    __init__.__signature__ = extend_signature(BaseMLP.__init__, standardize_target=True)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
@@ -61,9 +80,17 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             raise ValueError("loss='poisson' needs a non-negative target y.")
         return y
 
-    def _target_encoder(self, y, classes):
+    def _scaling_hint(self, data):
+        X, targets, _ = data
+        return scaling_hint(X, None if self.standardize_target else targets)
+
+    def _target_encoder(self, y, classes, sample_weight=None):
         poisson = self._name("loss") == "poisson"
-        return RegressorTarget(poisson=poisson).fit(y)
+        weights = (
+            None if sample_weight is None else _check_sample_weight(sample_weight, y)
+        )
+        encoder = RegressorTarget(poisson=poisson, standardize=self.standardize_target)
+        return encoder.fit(y, weights)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -128,4 +155,4 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         mean = self.target_encoder_.predictions(outputs.mean(axis=0))
         if not return_std:
             return mean
-        return mean, self.target_encoder_.predictions(outputs.std(axis=0))
+        return mean, self.target_encoder_.spread(outputs.std(axis=0))

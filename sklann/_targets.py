@@ -131,42 +131,68 @@ def classifier_1d_target(y):
 
 
 class RegressorTarget:
-    """Shape handling for single- and multi-output regression targets.
+    """Shape handling and standardisation of regression targets.
 
     Parameters
     ----------
     poisson : bool, default=False
         Use an exponential output layer, whose predictions stay positive.
+    standardize : bool, default=False
+        Train on ``(y - mean) / std`` per output, and give predictions back
+        in ``y``'s units. Under ``poisson`` the target is only divided by its
+        mean, so that it stays non-negative for the exponential output.
 
     Examples
     --------
-    >>> encoder = RegressorTarget().fit(np.array([1.0, 2.0]))
-    >>> encoder.n_outputs, encoder.transform(np.array([1.0, 2.0])).shape
-    (1, (2, 1))
+    >>> encoder = RegressorTarget(standardize=True).fit(np.array([1.0, 3.0]))
+    >>> encoder.n_outputs, encoder.transform(np.array([1.0, 3.0])).ravel().tolist()
+    (1, [-1.0, 1.0])
+    >>> encoder.predictions(np.array([[0.0], [2.0]])).tolist()
+    [2.0, 5.0]
     """
 
     target_type = "continuous"
     default_loss = "squared_error"
+    # Identity scaling; also for models saved before targets were standardised.
+    offset = 0.0
+    scale = 1.0
 
-    def __init__(self, poisson=False):
+    def __init__(self, poisson=False, standardize=False):
         self.output_activation = "exponential" if poisson else "linear"
+        self.standardize = standardize
 
-    def fit(self, y):
-        """Record the number of outputs."""
+    def fit(self, y, sample_weight=None):
+        """Record the number of outputs and, to standardise, ``y``'s statistics."""
         self.n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if self.standardize:
+            columns = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+            mean = np.average(columns, axis=0, weights=sample_weight)
+            if self.output_activation == "exponential":
+                self.offset, spread = np.zeros_like(mean), mean
+            else:
+                variance = np.average(
+                    (columns - mean) ** 2, axis=0, weights=sample_weight
+                )
+                self.offset, spread = mean, np.sqrt(variance)
+            self.scale = np.where(spread > 0, spread, 1.0)
         return self
 
     def transform(self, y):
-        """Return ``y`` as a float32 column matrix."""
-        y = np.asarray(y, dtype=np.float32).reshape(len(y), -1)
+        """Return ``y`` as a float32 column matrix (standardised in float64 first)."""
+        y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         if y.shape[1] != self.n_outputs:
             raise ValueError(
                 f"y has {y.shape[1]} outputs, but the model was fitted with "
                 f"{self.n_outputs}."
             )
-        return y
+        return ((y - self.offset) / self.scale).astype(np.float32)
 
     def predictions(self, outputs):
-        """Return predictions, one-dimensional for a single output."""
-        outputs = np.asarray(outputs, dtype=np.float64)
+        """Predictions in ``y``'s units, one-dimensional for a single output."""
+        outputs = np.asarray(outputs, dtype=np.float64) * self.scale + self.offset
         return outputs.ravel() if self.n_outputs == 1 else outputs
+
+    def spread(self, outputs_std):
+        """A standard deviation of the outputs (MC dropout) in ``y``'s units."""
+        spread = np.asarray(outputs_std, dtype=np.float64) * self.scale
+        return spread.ravel() if self.n_outputs == 1 else spread

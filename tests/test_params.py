@@ -18,7 +18,7 @@ Y = np.arange(20) % 2
         ({"hidden_layer_sizes": (10.5,)}, "hidden_layer_sizes must contain positive"),
         ({"hidden_layer_sizes": 0}, "'hidden_layer_sizes' parameter"),
         ({"activation": "softsign"}, "'activation' parameter"),
-        ({"kernel_initializer": "uniform"}, "'kernel_initializer' parameter"),
+        ({"kernel_initializer": "uniformly"}, "'kernel_initializer' parameter"),
         ({"batch_normalization": True}, "'batch_normalization' parameter"),
         ({"dropout": 1.0}, "'dropout' parameter"),
         ({"input_dropout": -0.1}, "'input_dropout' parameter"),

@@ -1,0 +1,68 @@
+"""Hints for training that fails because the data are not scaled.
+
+A network trained at the default learning rate on features in the hundreds,
+or on a target such as 20 * y + 5000, does not converge or diverges, and
+"raise epochs" is the wrong advice. When the data look unscaled, the
+convergence warning and the divergence error say so, and name the fix.
+"""
+
+import numpy as np
+
+# A feature or target whose mean is further from 0 than this, or whose
+# standard deviation is above this, looks unscaled (standardised data: 0, 1).
+UNSCALED_MEAN = 5.0
+UNSCALED_STD = 10.0
+
+# Rows looked at: enough for the statistics, cheap on large data.
+HINT_ROWS = 10_000
+
+
+def _largest_statistics(values):
+    """The mean furthest from 0 and the largest standard deviation of columns."""
+    columns = np.asarray(values[:HINT_ROWS], dtype=np.float64).reshape(
+        min(len(values), HINT_ROWS), -1
+    )
+    means, stds = columns.mean(axis=0), columns.std(axis=0)
+    return means[np.argmax(np.abs(means))], stds.max()
+
+
+def _looks_unscaled(mean, std):
+    return abs(mean) > UNSCALED_MEAN or std > UNSCALED_STD
+
+
+def scaling_hint(X, targets=None):
+    """A sentence on unscaled features and regression targets, or ``""``.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix
+        The training features (sparse ones are not looked at: scaling them
+        would make them dense).
+    targets : ndarray, default=None
+        The regression target as trained on, when it was not standardised.
+
+    Examples
+    --------
+    >>> X = np.random.RandomState(0).normal(500, 80, size=(100, 3))
+    >>> scaling_hint(X)[:42]
+    ' The features look unscaled (a column has '
+    >>> scaling_hint(X / 500 - 1)
+    ''
+    """
+    hint = ""
+    if isinstance(X, np.ndarray) and len(X):
+        mean, std = _largest_statistics(X)
+        if _looks_unscaled(mean, std):
+            hint += (
+                f" The features look unscaled (a column has mean {mean:.3g}, "
+                f"a column std {std:.3g}): put a StandardScaler before the model, "
+                "make_pipeline(StandardScaler(), model)."
+            )
+    if targets is not None and len(targets):
+        mean, std = _largest_statistics(targets)
+        if _looks_unscaled(mean, std):
+            hint += (
+                f" The target looks unscaled (mean {mean:.3g}, std {std:.3g}): "
+                "set standardize_target=True, or use TransformedTargetRegressor."
+            )
+    return hint
