@@ -15,6 +15,8 @@ import re
 import keras
 import tensorflow as tf
 
+from ._names import Names, suggest
+
 
 class KerasMetric:
     """A Keras metric, updated statelessly."""
@@ -125,7 +127,7 @@ def build_metrics(metrics, target_type, routed=None):
         if metric in ("accuracy", "acc") and target_type in _ACCURACY:
             metric = _ACCURACY[target_type](name="accuracy")
         elif isinstance(metric, str):
-            metric = _named(keras.metrics.get(metric), metric)
+            metric = _named(_keras_metric(metric), metric)
         elif isinstance(metric, type) and issubclass(metric, keras.metrics.Metric):
             kwargs = {"name": _snake_case(metric.__name__), **(routed or {})}
             metric = metric(**kwargs)
@@ -140,6 +142,18 @@ def build_metrics(metrics, target_type, routed=None):
             )
         resolved.append(metric)
     return resolved
+
+
+def _keras_metric(name):
+    """``keras.metrics.get(name)``, or an error with the closest Keras name."""
+    try:
+        return keras.metrics.get(name)
+    except ValueError:
+        public = [n for n in dir(keras.metrics) if not n.startswith("_")]
+        known = Names({"accuracy", *map(_snake_case, public)})
+        raise ValueError(
+            f"metrics: {name!r} is not a Keras metric name.{suggest(name, [known])}"
+        ) from None
 
 
 def _named(metric, name):

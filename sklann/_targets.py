@@ -148,7 +148,7 @@ class RegressorTarget:
     >>> encoder.n_outputs, encoder.transform(np.array([1.0, 3.0])).ravel().tolist()
     (1, [-1.0, 1.0])
     >>> encoder.predictions(np.array([[0.0], [2.0]])).tolist()
-    [2.0, 5.0]
+    [2.0, 4.0]
     """
 
     target_type = "continuous"

@@ -356,3 +356,8 @@ def test_real_errors_on_standard_error_still_show(capfd):
         os.write(2, b"I0000 port.cc:153] oneDNN custom operations are on.\n")
         os.write(2, b"E0000 something real failed\n")
     assert capfd.readouterr().err == "E0000 something real failed\n"
+
+
+def test_an_unknown_metric_name_gets_a_suggestion():
+    with pytest.raises(ValueError, match="Did you mean 'mean_absolute_error'?"):
+        MLPRegressor(**QUICK, metrics=["mean_absolut_error"]).fit(X_REG, Y_REG)
