@@ -181,7 +181,7 @@ def refit(_library, _n_jobs, _backend):
     import warnings
 
     from sklann import MLPClassifier
-    from sklann._pool import PROGRAMS
+    from sklann._training.pool import PROGRAMS
 
     warnings.simplefilter("ignore")
     X, y = _digits()

@@ -1,14 +1,13 @@
 """sklann: Keras multilayer perceptrons as ordinary scikit-learn estimators."""
 
-from ._quiet import start_up_notices_filtered
+from ._training.quiet import start_up_notices_filtered
 
 with start_up_notices_filtered():  # TensorFlow's start-up lines (see _quiet)
     import tensorflow  # noqa: F401
 
-from ._classifier import MLPClassifier
+from ._estimator.classifier import MLPClassifier
+from ._estimator.regressor import MLPRegressor
 from ._persistence import load, save
-from ._regressor import MLPRegressor
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = ["MLPClassifier", "MLPRegressor", "load", "save", "__version__"]

@@ -11,7 +11,12 @@ microseconds, and each row's output is independent of batching.
 import numpy as np
 from scipy.special import erf, expit, softmax
 
-from ._layers import BATCH_NORM_EPSILON, network_layers
+from ._network.layers import BATCH_NORM_EPSILON, network_layers
+from ._training.data import dense_chunks
+
+# MC dropout runs at most this many (repeated) rows through the network at
+# once (see mc_dropout).
+MC_DROPOUT_ROWS = 4096
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -42,7 +47,7 @@ def inference_plan(spec, weights, rng=None, dtype=np.float64):
     spec : NetworkSpec
         The architecture.
     weights : list of ndarray
-        Its variables in Keras's order (:mod:`sklann._layers`).
+        Its variables in Keras's order (:mod:`sklann._network.layers`).
     rng : numpy.random.Generator, default=None
         None for the deterministic network, whose dropout layers do nothing.
         With a generator, dropout stays active, drawing its masks from it
@@ -58,7 +63,7 @@ def inference_plan(spec, weights, rng=None, dtype=np.float64):
 
     Examples
     --------
-    >>> from sklann._network import NetworkSpec
+    >>> from sklann._network.spec import NetworkSpec
     >>> spec = NetworkSpec(n_features=2, n_outputs=1, output_activation="linear",
     ...                    hidden_layer_sizes=(), activation="relu",
     ...                    kernel_initializer="glorot_uniform",
@@ -111,7 +116,7 @@ def _alpha_dropout(layer, variables, spec, rng, dtype):
     return _alpha_dropout_step(getattr(spec, layer.rate), rng)
 
 
-# The NumPy step of each layer kind in sklann._layers.LAYER_VARIABLES.
+# The NumPy step of each layer kind in sklann._network.layers.LAYER_VARIABLES.
 _STEPS = {
     "dense": _dense,
     "batch_norm": _batch_norm,
@@ -161,3 +166,27 @@ def forward(plan, X, dtype=np.float64):
     for step in plan:
         outputs = step(outputs)
     return outputs
+
+
+def mc_dropout(spec, weights, X, mc_samples, rng):
+    """``mc_samples`` stochastic passes with dropout on, all in one batch.
+
+    Each chunk of rows is repeated ``mc_samples`` times and run through the
+    NumPy network once, in float32, every repeat with its own dropout masks
+    (from ``rng``); batch normalisation keeps its moving statistics, as at
+    prediction. Chunks of ``MC_DROPOUT_ROWS`` repeated rows keep the arrays
+    in cache: on digits with a (256, 128) network, 100 passes took 0.6 s with
+    4,096 rows a chunk and 1.3 s with 65,536.
+
+    Returns
+    -------
+    ndarray of shape (mc_samples, n_samples, n_outputs), float64
+    """
+    plan = inference_plan(spec, weights, rng, dtype=np.float32)
+    passes = [
+        forward(plan, np.tile(chunk, (mc_samples, 1)), np.float32).reshape(
+            mc_samples, len(chunk), -1
+        )
+        for chunk in dense_chunks(X, max(1, MC_DROPOUT_ROWS // mc_samples))
+    ]
+    return np.concatenate(passes, axis=1).astype(np.float64)

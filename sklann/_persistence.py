@@ -20,58 +20,16 @@ import io
 import json
 import os
 import zipfile
-from dataclasses import asdict
 
 import numpy as np
 
-from ._network import NetworkSpec
-from ._targets import ClassifierTarget, RegressorTarget
+from ._estimator.classifier import MLPClassifier
+from ._estimator.regressor import MLPRegressor
+from ._estimator.targets import ClassifierTarget, RegressorTarget
+from ._version import __version__
 
 FORMAT = "sklann"
 FORMAT_VERSION = 2
-
-# Instance attributes that are not saved: the Keras model of ``model_`` and
-# the callbacks (remade on demand from the arrays), the NumPy forward pass
-# (remade from the weights), and the callbacks of the last fit (they hold
-# that model).
-TRANSIENT = (
-    "_keras_view",
-    "_model_exposed",
-    "_plan",
-    "callbacks_",
-)
-
-
-# -- plain state (pickle, joblib, skops) ----------------------------------------
-
-
-def plain_state(state):
-    """Turn an estimator's ``__dict__`` into plain, pickle-free-friendly state.
-
-    Engines and other live objects are left out; the network spec becomes a
-    dict, the training monitors lists.
-    """
-    state = {name: value for name, value in state.items() if name not in TRANSIENT}
-    if "_spec" in state:
-        state["_spec"] = asdict(state["_spec"])
-    for name in ("_stop", "_plateau"):
-        if name in state:
-            state[name] = [np.asarray(value).item() for value in state[name]]
-    return state
-
-
-def restore_plain_state(state, monitors):
-    """Undo :func:`plain_state`; ``monitors`` maps ``_stop``/``_plateau`` to types."""
-    state = dict(state)
-    if "_spec" in state:
-        spec = dict(state["_spec"])
-        spec["hidden_layer_sizes"] = tuple(spec["hidden_layer_sizes"])
-        state["_spec"] = NetworkSpec(**spec)
-    for name, monitor_type in monitors.items():
-        if name in state:
-            state[name] = monitor_type(*state[name])
-    return state
-
 
 # -- the single-file format ---------------------------------------------------------
 
@@ -147,11 +105,7 @@ def _new_target(name, state):
     return target
 
 
-def _estimator_classes():
-    from ._classifier import MLPClassifier
-    from ._regressor import MLPRegressor
-
-    return {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
+ESTIMATORS = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
 
 
 def save(estimator, path):
@@ -184,13 +138,11 @@ def save(estimator, path):
     >>> (sklann.load(path).predict(X) == clf.predict(X)).all()
     np.True_
     """
-    from . import __version__
-
     name = type(estimator).__name__
-    if _estimator_classes().get(name) is not type(estimator):
+    if ESTIMATORS.get(name) is not type(estimator):
         raise TypeError(f"sklann.save saves sklann estimators; got {name}.")
     params = estimator.get_params(deep=False)
-    state = estimator.__getstate__()  # plain state: see plain_state
+    state = estimator.__getstate__()  # plain state: see _estimator.plain_state
     fitted = {key: value for key, value in state.items() if key not in params}
     encoder = _Encoder()
     document = {
@@ -240,7 +192,7 @@ def load(path):
             f"{os.fspath(path)!r} is not a readable sklann file (truncated, "
             f"corrupted or not written by sklann.save): {error}"
         ) from None
-    estimator_class = _estimator_classes()[document["estimator"]]
+    estimator_class = ESTIMATORS[document["estimator"]]
     estimator = estimator_class(**_decode(document["params"], arrays))
     state = dict(vars(estimator))
     state.update(_decode(document["fitted"], arrays))
@@ -263,7 +215,7 @@ def _check_format(document, path):
             f"(written by sklann {document.get('sklann_version')}); this sklann "
             f"reads version {FORMAT_VERSION}."
         )
-    if document.get("estimator") not in _estimator_classes():
+    if document.get("estimator") not in ESTIMATORS:
         raise IncompatibleFile(
             f"{os.fspath(path)!r} holds an unknown estimator "
             f"{document.get('estimator')!r}."

@@ -4,7 +4,12 @@ import numpy as np
 import scipy.sparse as sp
 import tensorflow as tf
 
-from sklann._data import canonical_csr, dense_chunks, gather_rows, graph_features
+from sklann._training.data import (
+    canonical_csr,
+    dense_chunks,
+    gather_rows,
+    graph_features,
+)
 
 
 def test_sparse_rows_gathered_in_graph_equal_dense_rows():

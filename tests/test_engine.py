@@ -6,7 +6,7 @@ import pytest
 import scipy.sparse as sp
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._engine import TrainingDiverged, epoch_order
+from sklann._training.engine import TrainingDiverged, epoch_order
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(120, 6)).astype(np.float32)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._params import ACTIVATIONS, INITIALIZERS, OPTIMIZERS
-from sklann._schedules import SCHEDULES
+from sklann._estimator.params import ACTIVATIONS, INITIALIZERS, OPTIMIZERS
+from sklann._training.schedules import SCHEDULES
 
 FUZZ = settings(
     database=None,

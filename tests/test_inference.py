@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._params import ACTIVATIONS
+from sklann._estimator.params import ACTIVATIONS
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(64, 5)).astype(np.float32)

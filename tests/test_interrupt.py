@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from sklann._interrupt import call_in_worker, interrupt_handler
+from sklann._training.interrupt import call_in_worker, interrupt_handler
 
 CHILD = textwrap.dedent(
     """

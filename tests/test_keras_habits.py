@@ -350,7 +350,7 @@ def test_import_and_a_parallel_search_print_nothing_of_tensorflow():
 
 
 def test_real_errors_on_standard_error_still_show(capfd):
-    from sklann._quiet import start_up_notices_filtered
+    from sklann._training.quiet import start_up_notices_filtered
 
     with start_up_notices_filtered():
         os.write(2, b"I0000 port.cc:153] oneDNN custom operations are on.\n")

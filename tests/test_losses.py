@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from sklann._losses import per_sample_loss
+from sklann._training.losses import per_sample_loss
 
 Y_TRUE = np.array([[0.0], [1.0], [2.0]], dtype=np.float32)
 Y_PRED = np.array([[1.0], [1.0], [4.0]], dtype=np.float32)

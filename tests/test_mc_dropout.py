@@ -6,7 +6,7 @@ import pytest
 from sklearn.datasets import load_diabetes, load_iris
 from sklearn.preprocessing import StandardScaler
 
-import sklann._base
+import sklann._inference
 from sklann import MLPClassifier, MLPRegressor
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
@@ -112,19 +112,19 @@ def test_passes_are_reproducible_with_a_seed(classifier):
 
 def test_passes_run_as_one_vectorised_batch(classifier, monkeypatch):
     calls = []
-    real_forward = sklann._base.forward
+    real_forward = sklann._inference.forward
 
     def counting_forward(plan, X, *args):
         calls.append(len(X))
         return real_forward(plan, X, *args)
 
-    monkeypatch.setattr(sklann._base, "forward", counting_forward)
+    monkeypatch.setattr(sklann._inference, "forward", counting_forward)
     classifier.predict_proba(X_IRIS, mc_samples=100)
     # Each call runs all 100 passes of a chunk of rows, in chunks of at most
     # MC_DROPOUT_ROWS repeated rows: a few calls, not one per pass.
     assert sum(calls) == 100 * len(X_IRIS)
     assert all(rows % 100 == 0 for rows in calls)
-    assert len(calls) == -(-100 * len(X_IRIS) // sklann._base.MC_DROPOUT_ROWS)
+    assert len(calls) == -(-100 * len(X_IRIS) // sklann._inference.MC_DROPOUT_ROWS)
 
 
 def test_mc_dropout_leaves_the_deterministic_prediction_alone(classifier):

@@ -3,7 +3,7 @@
 import keras
 import pytest
 
-from sklann._metrics import build_metrics
+from sklann._training.metrics import build_metrics
 
 
 @pytest.mark.parametrize(

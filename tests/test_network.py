@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._network import AUTO_INITIALIZER, NetworkSpec, build_network
+from sklann._network.spec import AUTO_INITIALIZER, NetworkSpec, build_network
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(40, 5)).astype(np.float32)
@@ -102,7 +102,7 @@ def test_auto_initializer_matches_activation(activation, initializer_class):
 
 
 def test_every_activation_has_an_auto_initializer():
-    from sklann._params import ACTIVATIONS
+    from sklann._estimator.params import ACTIVATIONS
 
     assert set(ACTIVATIONS) <= set(AUTO_INITIALIZER)
 

@@ -3,7 +3,7 @@
 import keras
 import pytest
 
-from sklann._optimizers import OPTIMIZER_CLASSES, build_optimizer
+from sklann._training.optimizers import OPTIMIZER_CLASSES, build_optimizer
 
 FLAT = dict(
     learning_rate=0.05,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._params import normalize_layer_sizes
+from sklann._estimator.params import normalize_layer_sizes
 
 X = np.random.RandomState(0).normal(size=(20, 3))
 Y = np.arange(20) % 2

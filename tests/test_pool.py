@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._pool import PROGRAMS, ProgramCache
+from sklann._training.pool import PROGRAMS, ProgramCache
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(80, 4)).astype(np.float32)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._schedules import RateSchedule
+from sklann._training.schedules import RateSchedule
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(40, 3)).astype(np.float32)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklann._targets import ClassifierTarget, RegressorTarget
+from sklann._estimator.targets import ClassifierTarget, RegressorTarget
 
 
 def test_multiclass_string_labels_round_trip():

@@ -7,9 +7,9 @@ import tensorflow as tf
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._forward import GraphNetwork
-from .._layers import layer_kinds
-from .._losses import LOSSES, per_sample_loss
+from .._network.forward import GraphNetwork
+from .._network.layers import layer_kinds
+from .._training.losses import LOSSES, per_sample_loss
 
 # Relative errors below this mean the gradients agree (float64 throughout).
 TOLERANCE = 1e-6

@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._params import is_integer
+from .._estimator.params import is_integer
 
 SHAPES = ("constant", "pyramid")
 

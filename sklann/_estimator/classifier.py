@@ -4,11 +4,11 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.class_weight import compute_class_weight
 
-from ._base import BaseMLP, extend_signature
-from ._compat import _fit_context
-from ._docs import with_shared_sections
-from ._params import CLASSIFIER_CONSTRAINTS
-from ._targets import ClassifierTarget, classifier_1d_target
+from .._compat import _fit_context
+from .base import BaseMLP, extend_signature
+from .docs import with_shared_sections
+from .params import CLASSIFIER_CONSTRAINTS
+from .targets import ClassifierTarget, classifier_1d_target
 
 
 @with_shared_sections

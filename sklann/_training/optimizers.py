@@ -6,18 +6,11 @@ from numbers import Real
 
 import keras
 
-from ._updates import UpdateRule
+from .optimizer_steps import OPTIMIZERS
+from .updates import UpdateRule
 
-OPTIMIZER_CLASSES = {
-    "sgd": keras.optimizers.SGD,
-    "adam": keras.optimizers.Adam,
-    "adamw": keras.optimizers.AdamW,
-    "nadam": keras.optimizers.Nadam,
-    "rmsprop": keras.optimizers.RMSprop,
-    "adagrad": keras.optimizers.Adagrad,
-    "adadelta": keras.optimizers.Adadelta,
-    "adamax": keras.optimizers.Adamax,
-}
+# The Keras class of every optimizer name (the registry is OPTIMIZERS).
+OPTIMIZER_CLASSES = {name: entry.keras_class for name, entry in OPTIMIZERS.items()}
 
 
 def _accepted(optimizer_class, settings):
@@ -105,7 +98,7 @@ def _floats_where_expected(optimizer_class, kwargs):
 
 
 def update_rule(optimizer, precision, *, routed=None, **settings):
-    """The graph update step (:mod:`sklann._updates`) of the optimizer parameters.
+    """The graph update step (:mod:`sklann._training.updates`) of the parameters.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """The compiled training function's state: a few flat tensors.
 
 An estimator keeps its state as Keras does, one array per variable
-(:mod:`sklann._layers`, :mod:`sklann._updates`). The compiled function
+(:mod:`sklann._network.layers`, :mod:`sklann._training.updates`). The compiled function
 takes it as a few flat vectors instead: every trainable variable end to end
 in one vector, each optimizer slot (momentum, velocity, ...) in one vector
 laid out the same way, batch normalisation's moving statistics in one, the
@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 import tensorflow as tf
 
-from ._layers import variable_slots
+from .._network.layers import variable_slots
 
 
 class FlatState(NamedTuple):

@@ -1,8 +1,8 @@
 """The layers of a network, and the variables each holds, in Keras's order.
 
 One table drives everything that walks a network: the Keras model handed out
-as ``model_`` (:mod:`sklann._network`), the initial weights, the compiled
-training step (:mod:`sklann._forward`) and the NumPy prediction
+as ``model_`` (:mod:`sklann._network.spec`), the initial weights, the compiled
+training step (:mod:`sklann._network.forward`) and the NumPy prediction
 (:mod:`sklann._inference`). A network's state is a flat list of arrays in
 the order of ``keras.Model.variables``: per Dense layer its kernel and bias,
 per batch normalisation its scale, shift, moving mean and moving variance,
@@ -64,11 +64,11 @@ class Layer(NamedTuple):
 
 
 def network_layers(spec):
-    """The layers that ``spec`` (a :class:`~sklann._network.NetworkSpec`) describes.
+    """The layers that ``spec`` (a :class:`~sklann._network.spec.NetworkSpec`) has.
 
     Examples
     --------
-    >>> from sklann._network import NetworkSpec
+    >>> from sklann._network.spec import NetworkSpec
     >>> spec = NetworkSpec(n_features=4, n_outputs=3, output_activation="softmax",
     ...                    hidden_layer_sizes=(8,), activation="relu",
     ...                    kernel_initializer="he_normal",
@@ -149,7 +149,7 @@ def check_weight_shapes(spec, weights):
 
     Examples
     --------
-    >>> from sklann._network import NetworkSpec
+    >>> from sklann._network.spec import NetworkSpec
     >>> spec = NetworkSpec(n_features=2, n_outputs=1, output_activation="sigmoid",
     ...                    hidden_layer_sizes=(), activation="relu",
     ...                    kernel_initializer="glorot_uniform",
@@ -168,3 +168,9 @@ shapes [(3, 1), (1,)], where the network needs [(2, 1), (1,)].
             "The stored state does not match the network: its weights have "
             f"shapes {shapes}, where the network needs {expected}."
         )
+
+
+def trainable_weights(spec, weights):
+    """The trainable arrays among a network's ``weights`` (in the table's order)."""
+    indices, _ = split_indices(variable_slots(spec))
+    return [weights[index] for index in indices]

@@ -84,7 +84,7 @@ def start_tensorflow():
     """Start TensorFlow's runtime (its devices), once, without its notices.
 
     Called before sklann's first TensorFlow work, after the thread settings
-    (:func:`sklann._threads.apply_thread_budget`), which must come first.
+    (:func:`sklann._training.threads.apply_thread_budget`), which must come first.
     """
     if _started.is_set():
         return

@@ -15,7 +15,7 @@ import re
 import keras
 import tensorflow as tf
 
-from ._names import Names, suggest
+from .._estimator.names import Names, suggest
 
 
 class KerasMetric:

@@ -1,11 +1,11 @@
 """A Keras model holding an estimator's state, for ``model_`` and callbacks.
 
-sklann trains arrays (:mod:`sklann._program`); Keras objects are made only
+sklann trains arrays (:mod:`sklann._training.program`); Keras objects are made only
 when user code needs one: ``model_``, and the ``model`` that Keras callbacks
 see. A :class:`KerasView` is a compiled ``keras.Sequential`` of the spec
 with its optimizer built, so that its ``variables`` and the optimizer's
 ``variables`` take the estimator's state arrays in order (the layouts of
-:mod:`sklann._layers` and :mod:`sklann._updates` are Keras's own).
+:mod:`sklann._network.layers` and :mod:`sklann._training.updates` are Keras's own).
 """
 
 import keras
@@ -17,7 +17,7 @@ class KerasView:
     Parameters
     ----------
     model : keras.Model
-        Built from the spec (:func:`sklann._network.build_network`).
+        Built from the spec (:func:`sklann._network.spec.build_network`).
     optimizer : keras.optimizers.Optimizer
         A new optimizer with the estimator's settings (wrapped in a
         ``LossScaleOptimizer`` under ``mixed_float16``).

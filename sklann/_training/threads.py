@@ -24,7 +24,7 @@ rows). For the smaller products, splitting costs more than it saves: the
 threshold was only measured here.
 
 The inter-op pool keeps TensorFlow's default (one thread per core): each of
-sklann's calls runs on one of its threads (:mod:`sklann._runtime`), so fits
+sklann's calls runs on one of its threads (:mod:`sklann._training.runtime`), so fits
 in a threaded search run side by side. The first fit decides for the whole
 process; set ``SKLANN_NUM_THREADS`` to decide yourself.
 """
@@ -48,7 +48,7 @@ def step_flops(spec, batch_size):
 
     Examples
     --------
-    >>> from sklann._network import NetworkSpec
+    >>> from sklann._network.spec import NetworkSpec
     >>> spec = NetworkSpec(n_features=10, n_outputs=1, output_activation="sigmoid",
     ...                    hidden_layer_sizes=(20,), activation="relu",
     ...                    kernel_initializer="he_normal",

@@ -1,9 +1,9 @@
 """The training engine: runs a compiled program on an estimator's state arrays.
 
 With no callbacks or progress lines to serve, all the epochs of a fit run in
-a single call of the program's compiled function (:mod:`sklann._program`);
+a single call of the program's compiled function (:mod:`sklann._training.program`);
 otherwise one call per epoch, with the Keras callbacks in between, seeing a
-Keras model (:mod:`sklann._keras_view`) that holds the current state. The
+Keras model (:mod:`sklann._training.keras_view`) that holds the current state. The
 engine holds no state of its own: it takes arrays and hands back arrays, so
 one program serves any number of estimators, in any number of threads.
 """
@@ -16,12 +16,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._callbacks import RATE_CALLBACKS
-from ._data import graph_features
-from ._interrupt import InterruptRequest, call_in_worker
-from ._program import EpochControl, epoch_order
-from ._runtime import lean_calls
-from ._stopping import PlateauMonitor, StopMonitor, StopRules, as_arrays, as_tensors
+from .callbacks import RATE_CALLBACKS
+from .data import graph_features
+from .interrupt import InterruptRequest, call_in_worker
+from .program import EpochControl, epoch_order
+from .runtime import lean_calls
+from .stopping import PlateauMonitor, StopMonitor, StopRules, as_arrays, as_tensors
 
 __all__ = ["TrainingDiverged", "epoch_order", "train"]
 
@@ -36,7 +36,7 @@ class TrainingDiverged(ValueError):
 class FitPlan(NamedTuple):
     """How one training call runs.
 
-    ``schedule`` (a :class:`~sklann._schedules.RateSchedule`) gives the
+    ``schedule`` (a :class:`~sklann._training.schedules.RateSchedule`) gives the
     learning rate and momentum of every step; ``hyper`` the numeric settings
     the program reads as inputs; ``previous_rate`` the rate of the epoch
     before ``initial_epoch`` (for a callable schedule).
@@ -110,7 +110,7 @@ def train(
     verbose : int, default=0
         1 prints one line per epoch.
     interrupt : InterruptRequest, default=None
-        Set by Ctrl-C (see :mod:`sklann._interrupt`); once pressed,
+        Set by Ctrl-C (see :mod:`sklann._training.interrupt`); once pressed,
         training stops after the current step, keeping the last completed
         epoch (``interrupted=True``).
 
@@ -123,60 +123,100 @@ def train(
     TrainingDiverged
         If the loss becomes NaN or infinite.
     """
-    X, targets, weights = data
     stop, plateau = monitors or (StopMonitor(), PlateauMonitor())
-    function = program.epochs_function(
-        layout.pack(*state),
-        not isinstance(X, np.ndarray),
-        targets,
-        validation is not None,
-        plan.hyper,
-    )
-    shapes = layout.shape_tensors()
-    batch_size = min(plan.batch_size, len(weights))
-    steps = -(-len(weights) // batch_size)
-    tensors = _graph_data(X, targets, weights)
-    held_out = None if validation is None else _graph_data(*validation)
-    hyper = {name: tf.constant(value) for name, value in plan.hyper.items()}
-    rules = as_tensors(plan.rules)
     flag = _interrupt_flag()
     (interrupt or InterruptRequest()).attach(flag)
+    run = _ProgramCalls(program, layout, state, data, validation, plan, flag)
+    if not (callbacks or verbose):
+        return run(
+            plan.initial_epoch, plan.epochs, state, (stop, plateau), plan.previous_rate
+        )
+    probe = None
+    if any(getattr(c, "records_gradient_norms", False) for c in callbacks):
+        probe = _gradient_probe(program, data[0], data[1], plan.hyper)
+    return _fit_epoch_by_epoch(
+        run,
+        plan,
+        _Sync(view, state, plan.schedule, run.steps),
+        (stop, plateau),
+        list(callbacks),
+        verbose,
+        probe,
+        flag,
+    )
 
-    def run(first_epoch, n_epochs, state, monitors, previous_rate, fixed_rate=None):
-        schedule = plan.schedule
+
+class _ProgramCalls:
+    """Calls of a program's compiled function on one fit's data and plan.
+
+    The data, the settings and the layout are converted to tensors once;
+    each call runs ``n_epochs`` epochs from a state and gives back a
+    :class:`TrainingResult` of arrays.
+    """
+
+    def __init__(self, program, layout, state, data, validation, plan, flag):
+        X, targets, weights = data
+        self.function = lean_calls(
+            program.epochs_function(
+                layout.pack(*state),
+                not isinstance(X, np.ndarray),
+                targets,
+                validation is not None,
+                plan.hyper,
+            )
+        )
+        self.layout, self.plan, self.flag = layout, plan, flag
+        self.shapes = layout.shape_tensors()
+        self.batch_size = min(plan.batch_size, len(weights))
+        self.steps = -(-len(weights) // self.batch_size)
+        self.data = _graph_data(X, targets, weights)
+        self.held_out = None if validation is None else _graph_data(*validation)
+        self.hyper = {name: tf.constant(value) for name, value in plan.hyper.items()}
+        self.rules = as_tensors(plan.rules)
+
+    def __call__(
+        self, first_epoch, n_epochs, state, monitors, previous_rate, fixed_rate=None
+    ):
+        """Train ``n_epochs`` epochs; ``fixed_rate`` (from a callback) for all steps."""
+        arguments = (
+            tf.nest.map_structure(tf.constant, self.layout.pack(*state)),
+            self.shapes,
+            self.data,
+            self.held_out,
+            self._control(first_epoch, n_epochs, previous_rate, fixed_rate),
+            self.hyper,
+            (as_tensors(monitors[0]), as_tensors(monitors[1])),
+            self.flag,
+        )
+        result = call_in_worker(self.function, *arguments)
+        return self._result(result, first_epoch, keep_from=state[1])
+
+    def _control(self, first_epoch, n_epochs, previous_rate, fixed_rate):
+        schedule, steps = self.plan.schedule, self.steps
         rates = schedule.rates(first_epoch, n_epochs, steps, previous_rate)
         if fixed_rate is not None:  # set by a callback, as in Keras
             rates = np.full_like(rates, fixed_rate)
-        control = EpochControl(
-            batch_size=tf.constant(batch_size, tf.int32),
-            seed=tf.constant(plan.seed % 2**31, tf.int32),
-            shuffle=tf.constant(plan.shuffle),
+        return EpochControl(
+            batch_size=tf.constant(self.batch_size, tf.int32),
+            seed=tf.constant(self.plan.seed % 2**31, tf.int32),
+            shuffle=tf.constant(self.plan.shuffle),
             first_epoch=tf.constant(first_epoch, tf.int32),
             n_epochs=tf.constant(n_epochs, tf.int32),
             rates=tf.constant(rates),
             momenta=tf.constant(schedule.momenta(first_epoch, n_epochs, steps)),
-            rules=rules,
+            rules=self.rules,
         )
-        arguments = (
-            tf.nest.map_structure(tf.constant, layout.pack(*state)),
-            shapes,
-            tensors,
-            held_out,
-            control,
-            hyper,
-            (as_tensors(monitors[0]), as_tensors(monitors[1])),
-            flag,
-        )
-        result = call_in_worker(lean_calls(function), *arguments)
+
+    def _result(self, result, first_epoch, keep_from):
         final = tf.nest.map_structure(np.asarray, result.state)
-        weights, optimizer = layout.unpack(final, keep_from=state[1])
+        weights, optimizer = self.layout.unpack(final, keep_from=keep_from)
         best = final._replace(params=np.asarray(result.best[0]))
         best = best._replace(moving=np.asarray(result.best[1]))
         done = int(result.completed)
         logs = {
             name: values.numpy()[:done].tolist() for name, values in result.logs.items()
         }
-        if not schedule.moves_momentum:
+        if not self.plan.schedule.moves_momentum:
             logs.pop("momentum", None)
         _check_finite(logs, first_epoch)
         return TrainingResult(
@@ -187,26 +227,8 @@ def train(
             bool(result.interrupted),
             weights,
             optimizer,
-            layout.unpack(best)[0],
+            self.layout.unpack(best)[0],
         )
-
-    if not (callbacks or verbose):
-        return run(
-            plan.initial_epoch, plan.epochs, state, (stop, plateau), plan.previous_rate
-        )
-    probe = None
-    if any(getattr(c, "records_gradient_norms", False) for c in callbacks):
-        probe = _gradient_probe(program, X, targets, plan.hyper)
-    return _fit_epoch_by_epoch(
-        run,
-        plan,
-        _Sync(view, state, plan.schedule, steps),
-        (stop, plateau),
-        list(callbacks),
-        verbose,
-        probe,
-        flag,
-    )
 
 
 def _fit_epoch_by_epoch(run, plan, sync, monitors, callbacks, verbose, probe, flag):

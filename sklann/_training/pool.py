@@ -3,7 +3,7 @@
 A search fits the same structure again and again: folds, repeats, and
 candidates that differ in anything numeric (learning rate, L2, dropout,
 optimizer settings) or only in layer widths. Tracing a training function
-costs far more than a small fit, so each :class:`~sklann._program.Structure`
+costs far more than a small fit, so each :class:`~sklann._training.program.Structure`
 is traced once per process and its program re-used by every later fit, in
 any thread: programs hold no state of their own (weights and optimizer state
 are inputs and outputs), so fits never wait for one another here.

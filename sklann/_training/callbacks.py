@@ -2,7 +2,7 @@
 
 sklann runs the callbacks a user passes (copies of them, in ``callbacks_``)
 between epochs, on a Keras model that mirrors the training state
-(:mod:`sklann._engine`). Two Keras habits would then silently do nothing,
+(:mod:`sklann._training.engine`). Two Keras habits would then silently do nothing,
 so a fit refuses them with the sklann way instead:
 
 - a ``History()`` passed in: it is the copy in ``callbacks_`` that records,

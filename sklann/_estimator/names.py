@@ -12,7 +12,7 @@ closest known one (:func:`suggest`).
 import difflib
 import re
 
-from ._compat import InvalidParameterError, StrOptions
+from .._compat import InvalidParameterError, StrOptions
 
 
 class Names(StrOptions):

@@ -9,11 +9,11 @@ from numbers import Integral, Real
 
 import keras
 
-from ._compat import HasMethods, Interval, Options, StrOptions
-from ._names import Names, canonical_name
-from ._network import INITIALIZER_CLASSES
-from ._optimizers import OPTIMIZER_CLASSES
-from ._schedules import SCHEDULES
+from .._compat import HasMethods, Interval, Options, StrOptions
+from .._network.spec import INITIALIZER_CLASSES
+from .._training.optimizers import OPTIMIZER_CLASSES
+from .._training.schedules import SCHEDULES
+from .names import Names, canonical_name
 
 ACTIVATIONS = (
     "relu",
@@ -39,7 +39,7 @@ REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
 CLASSIFICATION_LOSSES = ("auto", "binary_crossentropy", "categorical_crossentropy")
 
 # Other spellings from Keras (2 and 3) and scikit-learn, by parameter. Case
-# and underscores are ignored on top of these (see sklann._names).
+# and underscores are ignored on top of these (see sklann._estimator.names).
 ALIASES = {
     "activation": {"silu": "swish", "leaky": "leaky_relu"},
     # keras.initializers.get's own aliases, which Keras 2 articles use

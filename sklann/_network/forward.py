@@ -1,9 +1,9 @@
 """The network's forward pass in TensorFlow graph code, over plain tensors.
 
-The compiled training step (:mod:`sklann._program`) runs the network as a
+The compiled training step (:mod:`sklann._training.program`) runs the network as a
 function of its weights: the weights are tensors passed in and handed back,
 not Keras variables. So one traced step serves every network with the same
-layer kinds (:func:`sklann._layers.layer_kinds`), whatever their widths or
+layer kinds (:func:`sklann._network.layers.layer_kinds`), whatever their widths or
 number of features, and the numeric settings (dropout rates, L1/L2, the
 max-norm) are inputs too. The maths is Keras's own, op for op: the same
 dropout draws from the same seed states, batch normalisation with Keras's
@@ -12,7 +12,7 @@ momentum and epsilon, mixed precision as Keras's dtype policies compute it.
 
 import tensorflow as tf
 
-from ._layers import BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LAYER_VARIABLES
+from .layers import BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LAYER_VARIABLES
 
 # Keras's backend epsilon, used by its MaxNorm constraint.
 KERAS_EPSILON = 1e-7
@@ -58,7 +58,7 @@ class GraphNetwork:
     Parameters
     ----------
     kinds : tuple of Layer
-        The layers, without widths (:func:`sklann._layers.layer_kinds`).
+        The layers, without widths (:func:`sklann._network.layers.layer_kinds`).
     precision : str
         ``"float32"``, ``"mixed_float16"``, ``"mixed_bfloat16"`` or
         ``"float64"``: hidden layers compute in the matching dtype, the output

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from ._layers import (
+from .layers import (
     BATCH_NORM_EPSILON,
     BATCH_NORM_MOMENTUM,
     network_layers,
@@ -186,7 +186,7 @@ def _dropout(layer_class):
     return build
 
 
-# The Keras layer of each kind in sklann._layers.LAYER_VARIABLES.
+# The Keras layer of each kind in sklann._network.layers.LAYER_VARIABLES.
 KERAS_LAYERS = {
     "dense": _dense,
     "batch_norm": _batch_norm,
@@ -275,7 +275,7 @@ def initial_weights(spec, seed):
     Returns
     -------
     tuple of ndarray
-        In the order of ``keras.Model.variables`` (see :mod:`sklann._layers`),
+        In the order of ``keras.Model.variables`` (see :mod:`sklann._network.layers`),
         read-only: the folds of a cross-validation start from the same
         network, which is drawn once (the draws are eager TensorFlow ops,
         a few milliseconds per layer).

@@ -3,12 +3,12 @@
 import numpy as np
 from sklearn.base import RegressorMixin
 
-from ._base import BaseMLP, extend_signature
-from ._compat import _check_sample_weight, _fit_context
-from ._docs import with_shared_sections
-from ._hints import scaling_hint
-from ._params import REGRESSOR_CONSTRAINTS
-from ._targets import RegressorTarget
+from .._compat import _check_sample_weight, _fit_context
+from .base import BaseMLP, extend_signature
+from .docs import with_shared_sections
+from .hints import scaling_hint
+from .params import REGRESSOR_CONSTRAINTS
+from .targets import RegressorTarget
 
 
 @with_shared_sections

@@ -1,0 +1,323 @@
+"""The fit flow: data in, a trained state committed at the end.
+
+Validated data and targets, sample weights, the validation split, a fresh
+or continued state, one training call of the engine, and the warnings
+after it. Nothing of the estimator changes until training has finished
+(:meth:`FitFlowMixin._commit`), so a failed fit keeps what was there.
+"""
+
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+from sklearn.utils.validation import validate_data
+
+from .._compat import _check_sample_weight
+from .._inference import inference_plan
+from .._network.layers import trainable_weights
+from .._network.spec import initial_weights
+from .._training.callbacks import check_callbacks
+from .._training.engine import FitPlan, TrainingDiverged, train
+from .._training.interrupt import InterruptRequest, interrupt_handler
+from .._training.losses import TrainingLoss
+from .._training.pool import PROGRAMS
+from .._training.quiet import start_tensorflow
+from .._training.state import StateLayout
+from .._training.stopping import PlateauMonitor, StopMonitor
+from .._training.threads import apply_thread_budget
+from .hints import scaling_hint
+
+
+class FitFlowMixin:
+    """How ``fit`` and ``partial_fit`` train: validate, split, train, commit."""
+
+    def _validate_training_data(self, X, y, reset, min_samples=2):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse="csr",
+            dtype=np.float32,
+            multi_output=True,
+            y_numeric=self._y_numeric,
+            ensure_min_samples=min_samples,
+        )
+        return X, self._prepare_target(y)
+
+    def _fresh_fit(self, n_features, target, y, seeds):
+        """The attributes of a new, untrained network, without assigning them.
+
+        Nothing of the estimator changes until the fit that asked for it has
+        trained (see :meth:`_commit`), so a failed fit keeps what was there.
+        """
+        network_seed, order_seed, split_seed = seeds
+        spec = self._network_spec(n_features, target)
+        apply_thread_budget(spec, self._batch_size())  # before TensorFlow's first op
+        start_tensorflow()
+        weights = initial_weights(spec, network_seed)
+        rule = self._update_rule(spec)
+        return {
+            "_spec": spec,
+            "_network_seed": network_seed,
+            "_weights": list(weights),
+            "_optimizer_state": rule.initial_state(trainable_weights(spec, weights)),
+            "_order_seed": order_seed,
+            "_split_seed": split_seed,
+            "target_encoder_": target,
+            "n_outputs_": 1 if y.ndim == 1 else y.shape[1],
+            **self._target_attributes(target),
+            "history_": {},
+            "n_iter_": 0,
+            "_plateau": PlateauMonitor(),
+            "_stop": StopMonitor(),
+            "_keras_view": None,
+            "_model_exposed": False,
+        }
+
+    def _target_attributes(self, target):
+        """Fitted attributes that describe the target (subclasses add theirs)."""
+        return {}
+
+    def _commit(self, attributes):
+        """Adopt a finished fit's attributes, and make its prediction plan."""
+        vars(self).update(attributes)
+        self._plan = inference_plan(self._spec, self._weights)
+        view = vars(self).get("_keras_view")
+        if view is not None:  # model_ or the callbacks' model follow the fit
+            view.load(self._weights, self._optimizer_state)
+
+    def _sample_weights(self, X, y, sample_weight, target):
+        weights = _check_sample_weight(
+            sample_weight, X, dtype=np.float32, ensure_non_negative=True
+        )
+        return weights * self._class_weights(y, target)
+
+    def _class_weights(self, y, target):
+        return np.ones(len(y), dtype=np.float32)
+
+    def _fit(self, X, y, sample_weight, *, reset, incremental=False, classes=None):
+        """Validate, then train: ``epochs`` epochs, or one if ``incremental``.
+
+        ``reset`` starts from a fresh network. ``incremental`` (``partial_fit``)
+        holds out no validation data and never stops early. Everything is
+        validated before the estimator's state changes. A first Ctrl-C from
+        here on stops training after the current step (see
+        :mod:`sklann._training.interrupt`).
+        """
+        interrupt = InterruptRequest()
+        with interrupt_handler(interrupt.press):
+            return self._validate_and_train(
+                X, y, sample_weight, reset, incremental, classes, interrupt
+            )
+
+    def _validate_and_train(
+        self, X, y, sample_weight, reset, incremental, classes, interrupt
+    ):
+        X, y = self._validate_training_data(
+            X, y, reset=reset, min_samples=1 if incremental else 2
+        )
+        if reset:
+            target = self._target_encoder(y, classes, sample_weight)
+        else:
+            target = self.target_encoder_
+        targets = target.transform(y)
+        weights = self._sample_weights(X, y, sample_weight, target)
+        if not np.any(weights > 0):
+            raise ValueError(
+                "sample_weight (times class_weight) is zero for every sample: "
+                "there is nothing to train on."
+            )
+        keep = weights > 0
+        if not keep.all():
+            X, targets, weights = X[keep], targets[keep], weights[keep]
+        seeds = self._seeds() if reset else None
+        validation = None
+        early_stopping = not incremental and self._uses_early_stopping(len(weights))
+        if early_stopping or (not incremental and self.validation_split is not None):
+            split_seed = seeds[2] if reset else self._split_seed
+            (X, targets, weights), validation = self._validation_split(
+                X, targets, weights, target, split_seed
+            )
+        if reset:
+            fit = self._fresh_fit(X.shape[1], target, y, seeds)
+        else:
+            fit = self._continued_fit()
+        data = (X, targets, weights)
+        self._train(fit, data, validation, early_stopping, incremental, interrupt)
+        return self
+
+    def _continued_fit(self):
+        """The attributes a continued fit (warm start, ``partial_fit``) starts from."""
+        weights, optimizer_state = self._state()
+        return {
+            name: vars(self)[name]
+            for name in (
+                "_spec",
+                "_order_seed",
+                "_split_seed",
+                "target_encoder_",
+                "n_outputs_",
+                "history_",
+                "n_iter_",
+                "_plateau",
+                "_stop",
+            )
+        } | {"_weights": weights, "_optimizer_state": optimizer_state}
+
+    def _validation_split(self, X, targets, weights, target, seed):
+        """Hold out ``validation_split`` of the rows (see :func:`validation_split`)."""
+        strata = self._validation_strata(targets, target)
+        return validation_split(
+            (X, targets, weights), strata, self._held_out_fraction(), seed
+        )
+
+    def _validation_strata(self, targets, target):
+        """Labels to stratify the validation split by; None for no strata."""
+        return None
+
+    def _train(self, fit, data, validation, early_stopping, incremental, interrupt):
+        """Train from the attributes ``fit``; adopt them once training is done."""
+        spec, target = fit["_spec"], fit["target_encoder_"]
+        apply_thread_budget(spec, self._batch_size())
+        start_tensorflow()
+        rule = self._update_rule(spec)
+        loss = TrainingLoss(self._loss_name(target), routed=self._routed("loss"))
+        program = self._program(spec, target, rule, loss)
+        epochs = 1 if incremental else self.epochs
+        stop = fit["_stop"] if incremental else StopMonitor()
+        plan = FitPlan(
+            epochs=epochs,
+            batch_size=self._batch_size(),
+            shuffle=self.shuffle,
+            seed=fit["_order_seed"],
+            schedule=self._rate_schedule(rule),
+            hyper=self._hyperparameters(spec, rule, loss),
+            rules=self._stop_rules(incremental, early_stopping),
+            initial_epoch=fit["n_iter_"],
+            previous_rate=(fit["history_"].get("learning_rate") or [None])[-1],
+        )
+        callbacks = self._callbacks()
+        check_callbacks(callbacks, validation is not None)
+        view = None
+        if callbacks:
+            view = self._callback_view(fit)
+            fit["_keras_view"] = view
+        with PROGRAMS.training(), self._hinted(data):
+            result = train(
+                program,
+                StateLayout(spec, rule),
+                (fit["_weights"], fit["_optimizer_state"]),
+                data,
+                plan,
+                validation=validation,
+                monitors=(stop, fit["_plateau"]),
+                callbacks=callbacks,
+                view=view,
+                verbose=self.verbose,
+                interrupt=interrupt,
+            )
+        self._commit(recorded(fit, result, early_stopping))
+        self.callbacks_ = callbacks
+        self._after_training(result, epochs, incremental, early_stopping, data)
+
+    @contextmanager
+    def _hinted(self, data):
+        """Re-raise a divergence with a hint on unscaled data, when they look so."""
+        try:
+            yield
+        except TrainingDiverged as error:
+            hint = self._scaling_hint(data)
+            if not hint:
+                raise
+            raise TrainingDiverged(f"{error}{hint}") from None
+
+    def _scaling_hint(self, data):
+        """The hint on unscaled data, for training data ``(X, targets, _)``."""
+        return scaling_hint(data[0])
+
+    def _after_training(self, result, epochs, incremental, early_stopping, data):
+        """Warn of an interrupted or unconverged training call."""
+        epochs_run = len(result.logs.get("loss", ()))
+        if result.interrupted:
+            warnings.warn(
+                f"Training was interrupted (Ctrl-C) after {epochs_run} "
+                f"completed epochs of this call; the model keeps the weights of "
+                f"the last completed epoch (n_iter_={self.n_iter_}) and can be "
+                "used, or trained on with warm_start=True.",
+                UserWarning,
+                stacklevel=7,  # the caller of fit
+            )
+            return
+        ran_out = epochs_run == epochs and not result.stopped
+        if not incremental and self.patience is not None and ran_out:
+            self._warn_not_converged(early_stopping, self._scaling_hint(data))
+
+    def _warn_not_converged(self, early_stopping, hint):
+        monitored = "validation loss" if early_stopping else "training loss"
+        warnings.warn(
+            f"Training ran all epochs={self.epochs} without converging: the "
+            f"{monitored} still improved by more than tol={self.tol} within "
+            f"the last patience={self.patience} epochs. Raise epochs, or set "
+            f"patience=None to train every epoch without this check.{hint}",
+            ConvergenceWarning,
+            stacklevel=8,  # the caller of fit
+        )
+
+    def _continues(self):
+        """Whether ``fit`` continues from the fitted weights (``warm_start``)."""
+        return self.warm_start and self.__sklearn_is_fitted__()
+
+
+def validation_split(data, strata, fraction, seed):
+    """Hold out ``fraction`` of the rows: shuffled, stratified if ``strata``.
+
+    Never the last rows (Keras's ``validation_split``), which would leak any
+    ordering of the data into the validation set.
+
+    Returns
+    -------
+    (X, targets, weights), (X, targets, weights)
+        The training rows and the held-out rows.
+    """
+    X, targets, weights = data
+    splitter = (ShuffleSplit if strata is None else StratifiedShuffleSplit)(
+        n_splits=1, test_size=fraction, random_state=seed
+    )
+    try:
+        train, held_out = next(splitter.split(X, strata))
+    except ValueError as error:
+        stratified = "" if strata is None else ", stratified by class,"
+        raise ValueError(
+            f"Could not hold out validation_split={fraction} of the "
+            f"{len(weights)} samples{stratified} ({error}). Use more data, "
+            "a larger validation_split, or no validation data "
+            "(early_stopping=False, validation_split=None)."
+        ) from None
+    return (
+        (X[train], targets[train], weights[train]),
+        (X[held_out], targets[held_out], weights[held_out]),
+    )
+
+
+def recorded(fit, result, early_stopping):
+    """``fit`` with a training call's logs, epochs, monitors and state."""
+    history = {key: list(values) for key, values in fit["history_"].items()}
+    for key, values in result.logs.items():
+        history.setdefault(key, []).extend(values)
+    n_iter = fit["n_iter_"] + len(result.logs.get("loss", ()))
+    weights = result.weights
+    if early_stopping and n_iter > 0:  # restore the best epoch's weights
+        weights = result.best_weights
+    return {
+        **fit,
+        "history_": history,
+        "n_iter_": n_iter,
+        "best_epoch_": int(result.stop.best_epoch),
+        "_stop": result.stop,
+        "_plateau": result.plateau,
+        "_weights": list(weights),
+        "_optimizer_state": result.optimizer,
+    }
