@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import (
     Options,
     StrOptions,
     validate_parameter_constraints,
+    validate_params,
 )
 from sklearn.utils.validation import _check_sample_weight
 
@@ -26,4 +27,5 @@ __all__ = [
     "_fit_context",
     "_safe_indexing",
     "validate_parameter_constraints",
+    "validate_params",
 ]

@@ -9,34 +9,14 @@ microseconds, and each row's output is independent of batching.
 """
 
 import numpy as np
-from scipy.special import erf, expit, softmax
 
+from ._network.activations import ACTIVATIONS, SELU_ALPHA, SELU_SCALE
 from ._network.layers import BATCH_NORM_EPSILON, network_layers
 from ._training.data import dense_chunks
 
 # MC dropout runs at most this many (repeated) rows through the network at
 # once (see mc_dropout).
 MC_DROPOUT_ROWS = 4096
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
-
-ACTIVATIONS = {
-    "linear": lambda x: x,
-    "relu": lambda x: np.maximum(x, 0.0),
-    "leaky_relu": lambda x: np.where(x > 0, x, 0.2 * x),
-    "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0.0))),
-    "selu": lambda x: (
-        _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0.0)))
-    ),
-    "gelu": lambda x: 0.5 * x * (1.0 + erf(x / np.sqrt(2.0))),
-    "swish": lambda x: x * expit(x),
-    "tanh": np.tanh,
-    "sigmoid": expit,
-    "softplus": lambda x: np.logaddexp(0.0, x),
-    "softmax": lambda x: softmax(x, axis=-1),
-    "exponential": np.exp,
-}
 
 
 def inference_plan(spec, weights, rng=None, dtype=np.float64):
@@ -92,7 +72,7 @@ def has_dropout(spec):
 def _dense(layer, variables, spec, rng, dtype):
     kernel = np.asarray(variables[0], dtype=dtype)
     bias = np.asarray(variables[1], dtype=dtype) if layer.use_bias else 0.0
-    return _dense_step(kernel, bias, ACTIVATIONS[layer.activation])
+    return _dense_step(kernel, bias, ACTIVATIONS[layer.activation].numpy)
 
 
 def _batch_norm(layer, variables, spec, rng, dtype):
@@ -103,7 +83,7 @@ def _batch_norm(layer, variables, spec, rng, dtype):
 
 
 def _activation(layer, variables, spec, rng, dtype):
-    return ACTIVATIONS[layer.activation]
+    return ACTIVATIONS[layer.activation].numpy
 
 
 def _dropout(layer, variables, spec, rng, dtype):
@@ -133,7 +113,7 @@ def _dropout_step(rate, rng):
 
 def _alpha_dropout_step(rate, rng):
     """Keras's ``AlphaDropout`` in training: keeps SELU's mean and variance."""
-    alpha_p = -_SELU_ALPHA * _SELU_SCALE
+    alpha_p = -SELU_ALPHA * SELU_SCALE
     a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5
     b = -a * alpha_p * rate
 
@@ -158,7 +138,7 @@ def forward(plan, X, dtype=np.float64):
     Examples
     --------
     >>> import numpy as np
-    >>> plan = [lambda x: x * 2.0, ACTIVATIONS["relu"]]
+    >>> plan = [lambda x: x * 2.0, ACTIVATIONS["relu"].numpy]
     >>> forward(plan, np.array([[-1.0, 3.0]]))
     array([[0., 6.]])
     """

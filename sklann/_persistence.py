@@ -23,6 +23,7 @@ import zipfile
 
 import numpy as np
 
+from ._compat import HasMethods, validate_params
 from ._estimator.classifier import MLPClassifier
 from ._estimator.regressor import MLPRegressor
 from ._estimator.targets import ClassifierTarget, RegressorTarget
@@ -108,6 +109,13 @@ def _new_target(name, state):
 ESTIMATORS = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "get_params"])],
+        "path": [str, os.PathLike, HasMethods(["write"])],
+    },
+    prefer_skip_nested_validation=True,
+)
 def save(estimator, path):
     """Save an sklann estimator to one file, without pickle.
 
@@ -160,6 +168,10 @@ def save(estimator, path):
         archive.writestr("arrays.npz", arrays.getvalue())
 
 
+@validate_params(
+    {"path": [str, os.PathLike, HasMethods(["read"])]},
+    prefer_skip_nested_validation=True,
+)
 def load(path):
     """Load an estimator written by :func:`save`; no code from the file runs.
 

@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._estimator.params import ACTIVATIONS, INITIALIZERS, OPTIMIZERS
+from sklann._estimator.params import (
+    ACTIVATIONS,
+    INITIALIZERS,
+    OPTIMIZERS,
+    SHARED_CONSTRAINTS,
+)
 from sklann._training.schedules import SCHEDULES
 
 FUZZ = settings(
@@ -79,12 +84,18 @@ def test_valid_parameter_combinations_fit_and_predict(params, clip, regression):
     assert len(estimator.history_["learning_rate"]) == estimator.n_iter_
 
 
+def _unknown(param, text):
+    """Whether no spelling of ``param``'s names (any case, aliases) is ``text``."""
+    names = SHARED_CONSTRAINTS[param][0]
+    return names.canonical(text) is None
+
+
 not_a_number = st.sampled_from(["x", [1], {"a": 1}, object()])
 INVALID_VALUES = {
     "hidden_layer_sizes": st.one_of(
         st.integers(max_value=0), st.tuples(st.integers(max_value=0)), not_a_number
     ),
-    "activation": st.text(min_size=1).filter(lambda text: text not in ACTIVATIONS),
+    "activation": st.text(min_size=1).filter(lambda text: _unknown("activation", text)),
     "dropout": st.one_of(st.floats(max_value=-1e-9), st.floats(min_value=1.0)),
     "learning_rate": st.one_of(st.floats(max_value=0.0), not_a_number),
     "momentum": st.floats(min_value=1.0 + 1e-6, allow_infinity=False),
@@ -93,10 +104,12 @@ INVALID_VALUES = {
     "batch_size": st.one_of(st.integers(max_value=0), st.text(min_size=1)),
     "validation_split": st.one_of(st.floats(max_value=0.0), st.floats(min_value=1.0)),
     "patience": st.integers(max_value=0),
-    "optimizer": st.text(min_size=1).filter(lambda text: text not in OPTIMIZERS),
-    "lr_schedule": st.text(min_size=1).filter(lambda text: text not in SCHEDULES),
+    "optimizer": st.text(min_size=1).filter(lambda text: _unknown("optimizer", text)),
+    "lr_schedule": st.text(min_size=1).filter(
+        lambda text: _unknown("lr_schedule", text)
+    ),
     "lr_decay_epochs": st.floats(max_value=0.0),
-    "precision": st.text(),
+    "precision": st.text().filter(lambda text: _unknown("precision", text)),
     "tol": st.floats(max_value=-1e-9),
 }
 

@@ -92,7 +92,7 @@ def test_layer_grid_constant_and_pyramid():
         ({"n_layers": [-1]}, "n_layers values must be integers >= 0"),
         ({"units": [0]}, "units values must be integers >= 1"),
         ({"units": []}, "at least one value"),
-        ({"shape": "cube"}, "shape must be one of"),
+        ({"shape": "cube"}, "'shape' parameter of layer_grid must be"),
     ],
 )
 def test_layer_grid_bad_arguments(kwargs, match):

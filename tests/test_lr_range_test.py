@@ -109,11 +109,11 @@ def test_plot_draws_the_curve_and_marks_the_suggestion(result):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"start": 0}, "start must be a positive number"),
+        ({"start": 0}, "'start' parameter of lr_range_test must be a float"),
         ({"start": 1.0, "stop": 0.1}, "stop must be larger than start"),
-        ({"n_steps": 1}, "n_steps must be an integer >= 2"),
-        ({"smoothing": 1.0}, "smoothing must be in"),
-        ({"diverge_factor": 1.0}, "diverge_factor must be above 1"),
+        ({"n_steps": 1}, "'n_steps' parameter of lr_range_test must be an int"),
+        ({"smoothing": 1.0}, "'smoothing' parameter of lr_range_test must be"),
+        ({"diverge_factor": 1.0}, "'diverge_factor' parameter of lr_range_test"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, match):

@@ -27,7 +27,7 @@ def test_prefix_and_size_ranges():
 
 @pytest.mark.parametrize("prefix", ["mlpclassifier", "step_", 3])
 def test_a_prefix_without_the_separator_is_refused(prefix):
-    with pytest.raises(ValueError, match="prefix must be"):
+    with pytest.raises(ValueError, match="prefix must be|'prefix' parameter of"):
         search_space(prefix=prefix)
 
 

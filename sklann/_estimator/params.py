@@ -10,29 +10,20 @@ from numbers import Integral, Real
 import keras
 
 from .._compat import HasMethods, Interval, Options, StrOptions
+from .._network.activations import HIDDEN_ACTIVATIONS
 from .._network.spec import INITIALIZER_CLASSES
+from .._training.losses import REGRESSION_LOSSES
 from .._training.optimizers import OPTIMIZER_CLASSES
 from .._training.schedules import SCHEDULES
 from .names import Names, canonical_name
 
-ACTIVATIONS = (
-    "relu",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "gelu",
-    "swish",
-    "tanh",
-    "sigmoid",
-    "softplus",
-    "linear",
-)
+# The activation parameter's vocabulary (the registry is _network.activations).
+ACTIVATIONS = HIDDEN_ACTIVATIONS
 
 INITIALIZERS = (*INITIALIZER_CLASSES, "zeros")
 
 OPTIMIZERS = tuple(OPTIMIZER_CLASSES)
 
-REGRESSION_LOSSES = ("squared_error", "absolute_error", "huber", "poisson")
 
 # Classifier losses by name: "auto" picks the cross-entropy of the target;
 # the Keras names are accepted where they fit it (see MLPClassifier._loss_name).

@@ -12,29 +12,11 @@ momentum and epsilon, mixed precision as Keras's dtype policies compute it.
 
 import tensorflow as tf
 
+from .activations import ACTIVATIONS, SELU_ALPHA, SELU_SCALE
 from .layers import BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LAYER_VARIABLES
 
 # Keras's backend epsilon, used by its MaxNorm constraint.
 KERAS_EPSILON = 1e-7
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
-
-# Keras's activations, as its TensorFlow backend computes them.
-ACTIVATIONS = {
-    "linear": tf.identity,
-    "relu": tf.nn.relu,
-    "leaky_relu": lambda x: tf.nn.leaky_relu(x, alpha=0.2),
-    "elu": tf.nn.elu,
-    "selu": tf.nn.selu,
-    "gelu": lambda x: tf.nn.gelu(x, approximate=False),
-    "swish": tf.nn.silu,
-    "tanh": tf.nn.tanh,
-    "sigmoid": tf.nn.sigmoid,
-    "softplus": tf.math.softplus,
-    "softmax": tf.nn.softmax,
-    "exponential": tf.math.exp,
-}
 
 
 def compute_dtype(precision):
@@ -128,7 +110,7 @@ class GraphNetwork:
 
     def output(self, logits):
         """The output layer's activation applied to its ``logits``."""
-        return ACTIVATIONS[self.kinds[-1].activation](logits)
+        return ACTIVATIONS[self.kinds[-1].activation].graph(logits)
 
     def _affine(self, layer, weights, start, h):
         h = tf.cast(h, self.output_dtype if layer.name == "output" else h.dtype)
@@ -140,7 +122,9 @@ class GraphNetwork:
     # -- one function per layer kind ---------------------------------------------------
 
     def _dense(self, layer, weights, start, h, rates, training):
-        return ACTIVATIONS[layer.activation](self._affine(layer, weights, start, h))
+        return ACTIVATIONS[layer.activation].graph(
+            self._affine(layer, weights, start, h)
+        )
 
     def _batch_norm(self, layer, weights, start, h, rates, training):
         gamma, beta, moving_mean, moving_variance = weights[start : start + 4]
@@ -168,7 +152,7 @@ class GraphNetwork:
         return tf.cast(out, dtype)
 
     def _activation(self, layer, weights, start, h, rates, training):
-        return ACTIVATIONS[layer.activation](h)
+        return ACTIVATIONS[layer.activation].graph(h)
 
     def _dropout(self, layer, weights, start, h, rates, training):
         if not training:
@@ -189,7 +173,7 @@ class GraphNetwork:
             tf.shape(h), seed=keras_seed(state), dtype=tf.float32
         )
         kept = tf.cast(noise >= rate, h.dtype)
-        alpha_p = -_SELU_ALPHA * _SELU_SCALE
+        alpha_p = -SELU_ALPHA * SELU_SCALE
         a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5
         b = -a * alpha_p * rate
         dropped = h * kept + alpha_p * (1 - kept)

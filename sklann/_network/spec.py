@@ -14,29 +14,13 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from .activations import ACTIVATIONS
 from .layers import (
     BATCH_NORM_EPSILON,
     BATCH_NORM_MOMENTUM,
     network_layers,
     variable_slots,
 )
-
-# The initializer that suits each activation: He for the ReLU family and ELU,
-# LeCun for SELU (needed for self-normalisation), Glorot for the rest.
-AUTO_INITIALIZER = {
-    "relu": "he_normal",
-    "leaky_relu": "he_normal",
-    "elu": "he_normal",
-    "gelu": "he_normal",
-    "swish": "he_normal",
-    "softplus": "he_normal",
-    "selu": "lecun_normal",
-    "tanh": "glorot_uniform",
-    "sigmoid": "glorot_uniform",
-    "linear": "glorot_uniform",
-    "softmax": "glorot_uniform",
-    "exponential": "glorot_uniform",
-}
 
 
 def resolve_initializer(kernel_initializer, activation):
@@ -64,7 +48,7 @@ def resolve_initializer(kernel_initializer, activation):
     'orthogonal'
     """
     if kernel_initializer == "auto":
-        return AUTO_INITIALIZER[activation]
+        return ACTIVATIONS[activation].initializer
     return kernel_initializer
 
 

@@ -94,15 +94,21 @@ def _poisson(y, logits, outputs):
 
 
 class NamedLoss(NamedTuple):
-    """A named loss: its graph function, Keras class and numeric settings."""
+    """A named loss: its graph function, Keras class and numeric settings.
+
+    ``regression`` marks the losses that ``MLPRegressor``'s ``loss`` offers;
+    the classifier picks its cross-entropy from the target.
+    """
 
     function: object
     keras_class: type
     defaults: dict
+    regression: bool = False
 
 
-# Every named loss. The settings are graph inputs, so a search over them
-# re-uses the traced step.
+# The registry of named losses. The settings are graph inputs, so a search
+# over them re-uses the traced step. A new loss is an entry here (and a line
+# in the docs).
 LOSSES = {
     "binary_crossentropy": NamedLoss(
         _binary_crossentropy,
@@ -114,10 +120,14 @@ LOSSES = {
         keras.losses.SparseCategoricalCrossentropy,
         {},
     ),
-    "squared_error": NamedLoss(_squared_error, keras.losses.MeanSquaredError, {}),
-    "absolute_error": NamedLoss(_absolute_error, keras.losses.MeanAbsoluteError, {}),
-    "huber": NamedLoss(_huber, keras.losses.Huber, {"delta": 1.0}),
-    "poisson": NamedLoss(_poisson, keras.losses.Poisson, {}),
+    "squared_error": NamedLoss(
+        _squared_error, keras.losses.MeanSquaredError, {}, regression=True
+    ),
+    "absolute_error": NamedLoss(
+        _absolute_error, keras.losses.MeanAbsoluteError, {}, regression=True
+    ),
+    "huber": NamedLoss(_huber, keras.losses.Huber, {"delta": 1.0}, regression=True),
+    "poisson": NamedLoss(_poisson, keras.losses.Poisson, {}, regression=True),
 }
 
 
@@ -173,3 +183,6 @@ class TrainingLoss:
             return self.function(y_true, outputs)
         settings = {name: hyper[f"loss_{name}"] for name in self.settings}
         return self.function(y_true, logits, outputs, **settings)
+
+
+REGRESSION_LOSSES = tuple(name for name, loss in LOSSES.items() if loss.regression)

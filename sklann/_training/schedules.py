@@ -17,17 +17,6 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-SCHEDULES = (
-    "constant",
-    "exponential",
-    "inverse_time",
-    "step",
-    "cosine",
-    "cosine_restarts",
-    "one_cycle",
-    "plateau",
-)
-
 # 1cycle: the rate peaks after this fraction of the run, then anneals to the
 # starting rate divided by ONE_CYCLE_FINAL_DIVISOR (PyTorch's OneCycleLR
 # values). Momentum moves the other way, between its value and that value
@@ -191,22 +180,7 @@ class RateSchedule:
         return np.clip(after / horizon, 0.0, 1.0)
 
     def _named_rates(self, after):
-        lr, rate, period = self.learning_rate, self.decay_rate, self.decay_epochs
-        name = self.schedule
-        if name in ("constant", "plateau"):
-            return np.full(len(after), lr)
-        if name == "exponential":
-            return lr * rate ** (after / period)
-        if name == "inverse_time":
-            return lr / (1.0 + rate * after / period)
-        if name == "step":
-            return lr * rate ** np.floor(np.floor(after) / period)
-        if name == "cosine":
-            return _cosine_ramp(lr, lr * rate, self._run_fraction(after))
-        if name == "cosine_restarts":
-            _, done = _restart_cycles(after / period)
-            return _cosine_ramp(lr, lr * rate, done)
-        return self._one_cycle_rates(after)
+        return NAMED_SCHEDULES[self.schedule](self, after)
 
     def _one_cycle_rates(self, after):
         fraction = self._run_fraction(after)
@@ -251,3 +225,52 @@ class RateSchedule:
                 rate = float(self.schedule(int(round(after[start])), rate))
             epoch_rates.append(rate)
         return np.repeat(np.asarray(epoch_rates, dtype=np.float64), steps_per_epoch)
+
+
+# The registry of named schedules: the rate of each step, from the schedule
+# (its settings) and each step's epoch position after the warm-up. A new
+# schedule is an entry here (and a line in the docs).
+def _constant(schedule, after):
+    return np.full(len(after), schedule.learning_rate)
+
+
+def _exponential(schedule, after):
+    return schedule.learning_rate * schedule.decay_rate ** (
+        after / schedule.decay_epochs
+    )
+
+
+def _inverse_time(schedule, after):
+    return schedule.learning_rate / (
+        1.0 + schedule.decay_rate * after / schedule.decay_epochs
+    )
+
+
+def _step(schedule, after):
+    cuts = np.floor(np.floor(after) / schedule.decay_epochs)
+    return schedule.learning_rate * schedule.decay_rate**cuts
+
+
+def _cosine(schedule, after):
+    lr = schedule.learning_rate
+    return _cosine_ramp(lr, lr * schedule.decay_rate, schedule._run_fraction(after))
+
+
+def _cosine_restarts(schedule, after):
+    lr = schedule.learning_rate
+    _, done = _restart_cycles(after / schedule.decay_epochs)
+    return _cosine_ramp(lr, lr * schedule.decay_rate, done)
+
+
+NAMED_SCHEDULES = {
+    "constant": _constant,
+    "exponential": _exponential,
+    "inverse_time": _inverse_time,
+    "step": _step,
+    "cosine": _cosine,
+    "cosine_restarts": _cosine_restarts,
+    "one_cycle": lambda schedule, after: schedule._one_cycle_rates(after),
+    # the rates of the table; the engine multiplies a factor that it lowers
+    "plateau": _constant,
+}
+SCHEDULES = tuple(NAMED_SCHEDULES)

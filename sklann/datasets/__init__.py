@@ -21,6 +21,8 @@ loader              rows x columns  task
 
 from importlib import resources
 
+from .._compat import StrOptions, validate_params
+
 __all__ = [
     "load_abalone",
     "load_adult",
@@ -129,6 +131,9 @@ def load_mammography():
     return X, (y == 1).astype(int)
 
 
+@validate_params(
+    {"subset": [StrOptions({"train", "test"})]}, prefer_skip_nested_validation=True
+)
 def load_adult(subset="train"):
     """Adult census income: 14 mixed attributes; ``income`` "<=50K" / ">50K".
 
@@ -138,8 +143,6 @@ def load_adult(subset="train"):
         The 32,561 training or 16,281 test rows (the test file's trailing
         "." on the labels is removed).
     """
-    if subset not in ("train", "test"):
-        raise ValueError(f"subset must be 'train' or 'test'; got {subset!r}.")
     X, y = _read(
         f"adult-{subset}",
         ADULT_COLUMNS,
@@ -150,6 +153,9 @@ def load_adult(subset="train"):
     return X, y.str.rstrip(".")
 
 
+@validate_params(
+    {"color": [StrOptions({"white", "red"})]}, prefer_skip_nested_validation=True
+)
 def load_wine_quality(color="white"):
     """Wine quality: 11 physico-chemical measurements; ``quality`` 3..9.
 
@@ -157,8 +163,6 @@ def load_wine_quality(color="white"):
     ----------
     color : {"white", "red"}, default="white"
     """
-    if color not in ("white", "red"):
-        raise ValueError(f"color must be 'white' or 'red'; got {color!r}.")
     return _read(f"winequality-{color}", WINE_COLUMNS, "quality")
 
 

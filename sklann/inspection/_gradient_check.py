@@ -1,12 +1,14 @@
 """A numerical gradient check: central differences in float64 against TensorFlow."""
 
 import dataclasses
+from numbers import Integral, Real
 
 import numpy as np
 import tensorflow as tf
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._compat import HasMethods, Interval, validate_params
 from .._network.forward import GraphNetwork
 from .._network.layers import layer_kinds
 from .._training.losses import LOSSES, per_sample_loss
@@ -47,6 +49,18 @@ class GradientCheckResult:
         return self.max_error < TOLERANCE
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "n_weights": [Interval(Integral, 1, None, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def check_gradients(
     estimator, X, y, *, n_samples=10, n_weights=20, epsilon=1e-6, random_state=0
 ):

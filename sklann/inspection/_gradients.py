@@ -3,7 +3,17 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._compat import HasMethods, validate_params
 
+
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def gradient_norms(estimator, X, y):
     """The Euclidean norm of the loss gradient for each Dense layer.
 

@@ -11,6 +11,7 @@ import itertools
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .._compat import StrOptions, validate_params
 from .._estimator.params import is_integer
 
 SHAPES = ("constant", "pyramid")
@@ -126,6 +127,14 @@ class LayerSizes:
     __hash__ = None
 
 
+@validate_params(
+    {
+        "n_layers": ["array-like"],
+        "units": ["array-like"],
+        "shape": [StrOptions(set(SHAPES))],
+    },
+    prefer_skip_nested_validation=True,
+)
 def layer_grid(n_layers=(1, 2), units=(32, 64, 128), shape="constant"):
     """List ``hidden_layer_sizes`` tuples for ``GridSearchCV``.
 
@@ -153,7 +162,6 @@ def layer_grid(n_layers=(1, 2), units=(32, 64, 128), shape="constant"):
     >>> layer_grid(n_layers=[2], units=[32, 64, 128], shape="pyramid")
     [(128, 128), (128, 64), (128, 32), (64, 64), (64, 32), (32, 32)]
     """
-    _check_shape(shape)
     counts = [_check_count("n_layers", n, lowest=0) for n in n_layers]
     widths = sorted({_check_count("units", u, lowest=1) for u in units}, reverse=True)
     if not counts or not widths:

@@ -6,17 +6,16 @@ The loss first stays flat (rate too small to learn), then falls, then blows
 up. A good rate lies well before the blow-up.
 """
 
-import numbers
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 
-from .._compat import _safe_indexing
+from .._compat import HasMethods, Interval, _safe_indexing, validate_params
 from .._estimator.base import BaseMLP
-from .._estimator.params import is_integer
 from .._plotting import axes
 from .._training.engine import TrainingDiverged
 
@@ -104,12 +103,6 @@ class LRRangeTestResult:
         return LRRangeTestDisplay(self).plot(ax=ax)
 
 
-def _check_positive(name, value):
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{name} must be a positive number; got {value!r}.")
-    return float(value)
-
-
 def _split_estimator(estimator):
     """The sklann estimator to test, and a copy of any preprocessing before it."""
     if isinstance(estimator, Pipeline):
@@ -124,6 +117,20 @@ def _split_estimator(estimator):
     return clone(model), preprocessing
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "get_params"])],
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "start": [Interval(Real, 0, None, closed="neither")],
+        "stop": [Interval(Real, 0, None, closed="neither")],
+        "n_steps": [Interval(Integral, 2, None, closed="left")],
+        "smoothing": [Interval(Real, 0, 1, closed="left")],
+        "diverge_factor": [Interval(Real, 1, None, closed="neither")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def lr_range_test(
     estimator,
     X,
@@ -183,15 +190,9 @@ def lr_range_test(
     >>> 1e-5 < result.suggestion < 1
     True
     """
-    start, stop = _check_positive("start", start), _check_positive("stop", stop)
+    start, stop = float(start), float(stop)
     if stop <= start:
         raise ValueError(f"stop must be larger than start; got {start=}, {stop=}.")
-    if not is_integer(n_steps) or n_steps < 2:
-        raise ValueError(f"n_steps must be an integer >= 2; got {n_steps!r}.")
-    if not 0 <= smoothing < 1:
-        raise ValueError(f"smoothing must be in [0, 1); got {smoothing!r}.")
-    if _check_positive("diverge_factor", diverge_factor) <= 1:
-        raise ValueError(f"diverge_factor must be above 1; got {diverge_factor!r}.")
     model, preprocessing = _split_estimator(estimator)
     if preprocessing is not None:
         X = preprocessing.fit_transform(X, y)

@@ -2,9 +2,14 @@
 
 from scipy.stats import loguniform, uniform
 
+from .._compat import validate_params
 from ._layer_sizes import LayerSizes
 
 
+@validate_params(
+    {"prefix": [str], "n_layers": ["array-like"], "units": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def search_space(prefix="", *, n_layers=(1, 4), units=(16, 256)):
     """Distributions for ``RandomizedSearchCV`` over the knobs that matter most.
 
