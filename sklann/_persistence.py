@@ -19,7 +19,9 @@ describe, and sklann builds the network itself before giving it the weights.
 import io
 import json
 import os
+import tempfile
 import zipfile
+from contextlib import contextmanager, suppress
 
 import numpy as np
 
@@ -106,6 +108,10 @@ def _new_target(name, state):
     return target
 
 
+# The process's umask (read once: setting it is the only way to read it).
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 ESTIMATORS = {"MLPClassifier": MLPClassifier, "MLPRegressor": MLPRegressor}
 
 
@@ -125,8 +131,10 @@ def save(estimator, path):
         Fitted or not. Its parameters must be plain values (strings,
         numbers, tuples, lists, dicts); Keras objects and functions as
         parameters need pickle or joblib instead.
-    path : str or path-like
-        The file to write (conventionally ``*.sklann``).
+    path : str, path-like or binary file object
+        The file to write (conventionally ``*.sklann``). A path is written
+        atomically: to a temporary file in the same folder, then renamed
+        over ``path``, so a failure while saving keeps the previous file.
 
     Raises
     ------
@@ -163,9 +171,41 @@ def save(estimator, path):
     }
     arrays = io.BytesIO()
     np.savez(arrays, **encoder.arrays)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    if hasattr(path, "write"):  # an open file: the caller owns it
+        _write_archive(path, document, arrays)
+        return
+    with _replaced_atomically(path) as temporary:
+        _write_archive(temporary, document, arrays)
+
+
+def _write_archive(target, document, arrays):
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("sklann.json", json.dumps(document))
         archive.writestr("arrays.npz", arrays.getvalue())
+
+
+@contextmanager
+def _replaced_atomically(path):
+    """A temporary file beside ``path`` that replaces it only once complete.
+
+    Written, flushed to disk, then renamed over ``path`` (``os.replace`` is
+    atomic on one file system): a crash, a kill or a full disk while saving
+    leaves the previous file as it was, never a truncated one.
+    """
+    path = os.fspath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        os.chmod(temporary, 0o666 & ~_UMASK)  # as open() would create it
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.remove(temporary)
+        raise
 
 
 @validate_params(

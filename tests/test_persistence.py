@@ -3,6 +3,10 @@
 import json
 import os
 import pickle
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 
 import keras
@@ -205,3 +209,38 @@ def test_pickled_state_holds_no_keras_objects(classifier):
     np.testing.assert_array_equal(
         restored.predict_proba(FRAME), classifier.predict_proba(FRAME)
     )
+
+
+SAVE_IN_A_LOOP = """
+import sys
+import numpy as np
+import sklann
+X = np.random.RandomState(0).normal(size=(50, 300))
+y = np.arange(50) % 3
+clf = sklann.MLPClassifier(hidden_layer_sizes=(1500, 1500), random_state=0)
+clf.initialize(X, y)
+sklann.save(clf, sys.argv[1])
+print("saved", flush=True)
+while True:
+    sklann.save(clf, sys.argv[1])
+"""
+
+
+@pytest.mark.slow
+def test_a_save_killed_midway_keeps_the_previous_file(tmp_path):
+    path = tmp_path / "model.sklann"
+    child = subprocess.Popen(
+        [sys.executable, "-c", SAVE_IN_A_LOOP, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "saved"
+        time.sleep(1.3)  # inside a later save: each takes about a second
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    loaded = sklann.load(path)  # the last complete save, not a torn file
+    assert loaded._spec.hidden_layer_sizes == (1500, 1500)
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "model.sklann"]
+    assert all(name.endswith(".tmp") for name in leftovers)
