@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._training.schedules import RateSchedule
+from sklann._training.schedules import SCHEDULES, RateSchedule
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(40, 3)).astype(np.float32)
@@ -206,3 +206,31 @@ def test_inverse_time_accepts_a_rate_above_one():
     assert reg.fit(X, Y).history_["learning_rate"][1] == pytest.approx(
         LR / (1 + 3.0 / PERIOD)
     )
+
+
+@pytest.mark.parametrize("name", [n for n in SCHEDULES if n != "plateau"])
+def test_every_schedule_carries_on_under_warm_start_and_partial_fit(name):
+    params = dict(BASE, epochs=4, lr_schedule=name)
+    warm = MLPRegressor(**params, warm_start=True)
+    warm.fit(X, Y)
+    warm.fit(X, Y)
+    incremental = MLPRegressor(**params)
+    for _ in range(8):
+        incremental.partial_fit(X, Y)
+    rates = warm.history_["learning_rate"]
+    np.testing.assert_allclose(incremental.history_["learning_rate"], rates)
+    # The second call goes on from the schedule's position: epochs 4 to 7.
+    schedule = warm._rate_schedule(warm._update_rule(warm._spec))
+    expected = schedule.rates(4, 4, steps_per_epoch=3)[::3]
+    np.testing.assert_allclose(rates[4:], expected, rtol=1e-6)
+    # ... and never trains at nothing (1cycle used to stay at lr / 1e4 / 10).
+    assert min(rates[4:]) > 1e-4 * LR
+
+
+@pytest.mark.parametrize("name", ["one_cycle", "cosine"])
+def test_run_long_schedules_start_their_next_cycle(name):
+    warm = MLPRegressor(**dict(BASE, epochs=4, lr_schedule=name), warm_start=True)
+    warm.fit(X, Y)
+    warm.fit(X, Y)
+    rates = warm.history_["learning_rate"]
+    np.testing.assert_allclose(rates[4:], rates[:4], rtol=1e-6)

@@ -175,9 +175,17 @@ class RateSchedule:
         return momenta.astype(np.float32)
 
     def _run_fraction(self, after):
-        """Fraction of the post-warm-up run done ``after`` epochs past warm-up."""
+        """Fraction of the current run done ``after`` epochs past warm-up.
+
+        ``cosine`` and ``one_cycle`` span ``total_epochs`` (less the warm-up);
+        later epochs (a warm-started fit, more ``partial_fit`` calls) repeat
+        the cycle, as a warm restart.
+        """
         horizon = max(self.total_epochs - self.warmup_epochs, 1)
-        return np.clip(after / horizon, 0.0, 1.0)
+        # A warm-started fit, or partial_fit past ``epochs`` calls, starts the
+        # next cycle: carrying on past the end would train at the final rate
+        # (1cycle's is 1e-4 of its start) for ever.
+        return np.mod(np.maximum(after, 0.0) / horizon, 1.0)
 
     def _named_rates(self, after):
         return NAMED_SCHEDULES[self.schedule](self, after)
