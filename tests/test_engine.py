@@ -1,9 +1,12 @@
 """The compiled training engine."""
 
+import threading
+
 import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.datasets import load_iris
 
 from sklann import MLPClassifier, MLPRegressor
 from sklann._training.engine import TrainingDiverged, epoch_order
@@ -216,3 +219,34 @@ def test_a_first_fit_that_diverges_leaves_the_estimator_unfitted():
         reg.fit(huge, huge[:, 0] ** 2)
     with pytest.raises(NotFittedError):
         reg.predict(X)
+
+
+class _HoldTheFirstEpoch(keras.callbacks.Callback):
+    """Holds its fit in epoch 0 until the test has tried a second fit."""
+
+    started = threading.Event()
+    tried = threading.Event()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == 0:
+            type(self).started.set()
+            type(self).tried.wait(timeout=60)
+
+
+def test_a_second_fit_while_one_runs_is_refused():
+    X, y = load_iris(return_X_y=True)
+    clf = MLPClassifier(epochs=3, patience=None, callbacks=[_HoldTheFirstEpoch()])
+    first = threading.Thread(target=clf.fit, args=(X, y))
+    first.start()
+    try:
+        assert _HoldTheFirstEpoch.started.wait(timeout=60)
+        with pytest.raises(RuntimeError, match="already being fitted"):
+            clf.fit(X, y)
+        with pytest.raises(RuntimeError, match="already being fitted"):
+            clf.partial_fit(X, y, classes=[0, 1, 2])
+    finally:
+        _HoldTheFirstEpoch.tried.set()
+        first.join()
+    assert clf.n_iter_ == 3  # the first fit alone, not merged with another
+    clf.fit(X, y)  # and once it is done, the estimator fits again
+    assert clf.n_iter_ == 3

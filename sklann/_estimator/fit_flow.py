@@ -6,6 +6,7 @@ after it. Nothing of the estimator changes until training has finished
 (:meth:`FitFlowMixin._commit`), so a failed fit keeps what was there.
 """
 
+import threading
 import warnings
 from contextlib import contextmanager
 
@@ -108,7 +109,7 @@ class FitFlowMixin:
         :mod:`sklann._training.interrupt`).
         """
         interrupt = InterruptRequest()
-        with interrupt_handler(interrupt.press):
+        with one_fit_at_a_time(self), interrupt_handler(interrupt.press):
             return self._validate_and_train(
                 X, y, sample_weight, reset, incremental, classes, interrupt
             )
@@ -321,3 +322,32 @@ def recorded(fit, result, early_stopping):
         "_weights": list(weights),
         "_optimizer_state": result.optimizer,
     }
+
+
+# The estimators being fitted now, by id: one fit at a time per estimator.
+_FITTING = set()
+_FITTING_LOCK = threading.Lock()
+
+
+@contextmanager
+def one_fit_at_a_time(estimator):
+    """Refuse a second ``fit``/``partial_fit`` on an estimator still fitting.
+
+    Two threads training one estimator would merge their runs (their epochs
+    add up, their weights mix); each thread should fit its own clone.
+    """
+    key = id(estimator)
+    with _FITTING_LOCK:
+        if key in _FITTING:
+            raise RuntimeError(
+                f"This {type(estimator).__name__} is already being fitted (in "
+                "another thread, or from one of its callbacks); two fits at once "
+                "would merge their runs. Fit a clone in each thread: "
+                "sklearn.base.clone(estimator)."
+            )
+        _FITTING.add(key)
+    try:
+        yield
+    finally:
+        with _FITTING_LOCK:
+            _FITTING.discard(key)
