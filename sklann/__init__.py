@@ -8,6 +8,13 @@ with start_up_notices_filtered():  # TensorFlow's start-up lines (see _quiet)
 from ._estimator.classifier import MLPClassifier
 from ._estimator.regressor import MLPRegressor
 from ._persistence import load, save
-from ._version import __version__
+from ._version import InconsistentVersionWarning, __version__
 
-__all__ = ["MLPClassifier", "MLPRegressor", "load", "save", "__version__"]
+__all__ = [
+    "InconsistentVersionWarning",
+    "MLPClassifier",
+    "MLPRegressor",
+    "load",
+    "save",
+    "__version__",
+]

@@ -248,6 +248,7 @@ def load(path):
     estimator = estimator_class(**_decode(document["params"], arrays))
     state = dict(vars(estimator))
     state.update(_decode(document["fitted"], arrays))
+    state["_sklann_version"] = document.get("sklann_version")  # warns if not ours
     estimator.__setstate__(state)
     estimator._check_restored_state()
     return estimator

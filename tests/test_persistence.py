@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 import zipfile
 
 import keras
@@ -244,3 +245,29 @@ def test_a_save_killed_midway_keeps_the_previous_file(tmp_path):
     assert loaded._spec.hidden_layer_sizes == (1500, 1500)
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "model.sklann"]
     assert all(name.endswith(".tmp") for name in leftovers)
+
+
+def test_a_pickle_from_another_version_warns():
+    clf = sklann.MLPClassifier(hidden_layer_sizes=(4,), epochs=1).fit(X, Y)
+    state = clf.__getstate__()
+    assert state["_sklann_version"] == sklann.__version__
+    state["_sklann_version"] = "0.0.1"
+    with pytest.warns(sklann.InconsistentVersionWarning, match="from sklann 0.0.1"):
+        type(clf).__new__(type(clf)).__setstate__(state)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same version: silent
+        pickle.loads(pickle.dumps(clf))
+
+
+def test_a_file_from_another_version_warns(tmp_path):
+    clf = sklann.MLPClassifier(hidden_layer_sizes=(4,), epochs=1).fit(X, Y)
+    path, other = tmp_path / "a.sklann", tmp_path / "b.sklann"
+    sklann.save(clf, path)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(other, "w") as target:
+        document = json.loads(source.read("sklann.json"))
+        document["sklann_version"] = "9.9.9"
+        target.writestr("sklann.json", json.dumps(document))
+        target.writestr("arrays.npz", source.read("arrays.npz"))
+    with pytest.warns(sklann.InconsistentVersionWarning, match="from sklann 9.9.9"):
+        loaded = sklann.load(other)
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))

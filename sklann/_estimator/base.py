@@ -22,6 +22,7 @@ from .._network.layers import (
 )
 from .._training.data import dense_chunks
 from .._training.stopping import PlateauMonitor, StopMonitor
+from .._version import check_version
 from .configuration import ConfigurationMixin
 from .fit_flow import FitFlowMixin
 from .keras_model import KerasModelMixin
@@ -151,6 +152,7 @@ class BaseMLP(ConfigurationMixin, FitFlowMixin, KerasModelMixin, BaseWrapper):
         return plain_state(super().__getstate__())
 
     def __setstate__(self, state):
+        check_version(type(self).__name__, state.get("_sklann_version"))
         if "_spec" in state:  # saved before the seed was kept: Keras's config only
             state.setdefault("_network_seed", 0)
         super().__setstate__(

@@ -11,6 +11,7 @@ from dataclasses import asdict
 import numpy as np
 
 from .._network.spec import NetworkSpec
+from .._version import __version__
 
 # Instance attributes that are not saved: the Keras model of ``model_`` and
 # the callbacks (remade on demand from the arrays), the NumPy forward pass
@@ -31,6 +32,7 @@ def plain_state(state):
     dict, the training monitors lists.
     """
     state = {name: value for name, value in state.items() if name not in TRANSIENT}
+    state["_sklann_version"] = __version__
     if "_spec" in state:
         state["_spec"] = asdict(state["_spec"])
     for name in ("_stop", "_plateau"):
@@ -42,6 +44,7 @@ def plain_state(state):
 def restore_plain_state(state, monitors):
     """Undo :func:`plain_state`; ``monitors`` maps ``_stop``/``_plateau`` to types."""
     state = dict(state)
+    state.pop("_sklann_version", None)
     if "_spec" in state:
         spec = dict(state["_spec"])
         spec["hidden_layer_sizes"] = tuple(spec["hidden_layer_sizes"])
