@@ -167,6 +167,8 @@ def mc_dropout(spec, weights, X, mc_samples, rng):
         forward(plan, np.tile(chunk, (mc_samples, 1)), np.float32).reshape(
             mc_samples, len(chunk), -1
         )
-        for chunk in dense_chunks(X, max(1, MC_DROPOUT_ROWS // mc_samples))
+        for chunk in dense_chunks(
+            X, max(1, MC_DROPOUT_ROWS // mc_samples), dtype=np.float32
+        )
     ]
     return np.concatenate(passes, axis=1).astype(np.float64)

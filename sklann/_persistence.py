@@ -29,6 +29,7 @@ from ._compat import HasMethods, validate_params
 from ._estimator.classifier import MLPClassifier
 from ._estimator.regressor import MLPRegressor
 from ._estimator.targets import ClassifierTarget, RegressorTarget
+from ._file_checks import check_contents, read_document, read_member
 from ._version import __version__
 
 FORMAT = "sklann"
@@ -230,20 +231,32 @@ def load(path):
         from an incompatible format version, names unknown classes, or holds
         parameters, an architecture or weights that do not fit together.
     """
+    shown = os.fspath(path) if not hasattr(path, "read") else "the file"
     try:
         with zipfile.ZipFile(path) as archive:
-            document = json.loads(archive.read("sklann.json"))
-            _check_format(document, path)
-            arrays = dict(
-                np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False)
-            )
+            document = read_document(archive)
+            _check_format(document, shown)
+            limit = check_contents(document)
+            npz = read_member(archive, "arrays.npz", limit)
+            arrays = dict(np.load(io.BytesIO(npz), allow_pickle=False))
     except IncompatibleFile:
         raise
-    except Exception as error:  # zip, zlib, JSON and NumPy errors alike
+    except Exception as error:  # zip, zlib, JSON, NumPy and the checks alike
         raise ValueError(
-            f"{os.fspath(path)!r} is not a readable sklann file (truncated, "
-            f"corrupted or not written by sklann.save): {error}"
+            f"{shown!r} is not a readable sklann file (truncated, corrupted, "
+            f"not written by sklann.save, or tampered with): {error}"
         ) from None
+    try:
+        return _restored(document, arrays)
+    except (KeyError, TypeError, AttributeError, RecursionError) as error:
+        raise ValueError(
+            f"{shown!r} holds parameters or attributes that sklann did not write: "
+            f"{type(error).__name__}: {error}"
+        ) from None
+
+
+def _restored(document, arrays):
+    """The estimator of a checked document, its state checked before use."""
     estimator_class = ESTIMATORS[document["estimator"]]
     estimator = estimator_class(**_decode(document["params"], arrays))
     state = dict(vars(estimator))
@@ -260,16 +273,15 @@ class IncompatibleFile(ValueError):
 
 def _check_format(document, path):
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise IncompatibleFile(f"{os.fspath(path)!r} is not an sklann file.")
+        raise IncompatibleFile(f"{path!r} is not an sklann file.")
     version = document.get("format_version")
     if version != FORMAT_VERSION:
         raise IncompatibleFile(
-            f"{os.fspath(path)!r} uses sklann file format version {version!r} "
+            f"{path!r} uses sklann file format version {version!r} "
             f"(written by sklann {document.get('sklann_version')}); this sklann "
             f"reads version {FORMAT_VERSION}."
         )
     if document.get("estimator") not in ESTIMATORS:
         raise IncompatibleFile(
-            f"{os.fspath(path)!r} holds an unknown estimator "
-            f"{document.get('estimator')!r}."
+            f"{path!r} holds an unknown estimator {document.get('estimator')!r}."
         )

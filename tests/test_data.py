@@ -1,6 +1,10 @@
 """Sparse and dense data feeding."""
 
+import subprocess
+import sys
+
 import numpy as np
+import pytest
 import scipy.sparse as sp
 import tensorflow as tf
 
@@ -40,3 +44,37 @@ def test_dense_chunks_never_densify_more_than_a_chunk():
     chunks = list(dense_chunks(X, chunk_rows=3))
     assert [c.shape[0] for c in chunks] == [3, 3, 3, 1]
     np.testing.assert_array_equal(np.vstack(chunks), X.toarray())
+
+
+SPARSE_PREDICT = """
+import resource, sys
+import numpy as np
+import scipy.sparse as sp
+from sklann import MLPClassifier
+rng = np.random.RandomState(0)
+# 50 nonzeros per row (0.1%), built directly: sp.random takes minutes here.
+indptr = np.arange(0, 20_000 * 50 + 1, 50)
+indices = rng.randint(0, 50_000, 20_000 * 50)
+data = rng.rand(20_000 * 50).astype(np.float32)
+X = sp.csr_matrix((data, indices, indptr), shape=(20_000, 50_000))
+y = rng.randint(0, 2, 20_000)
+clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=1, random_state=0)
+clf.fit(X[:500], y[:500])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+clf.predict_proba(X)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) / 1024)  # MiB (ru_maxrss is in KiB on Linux)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in KiB: Linux")
+def test_sparse_prediction_memory_is_bounded_by_chunks_not_rows():
+    # 20,000 x 50,000 at 0.1% density is 12 MB as CSR and 8 GB dense; a
+    # chunk of 4,096 dense float64 rows was 1.6 GB, one of 32 MiB is 84 rows.
+    run = subprocess.run(
+        [sys.executable, "-c", SPARSE_PREDICT], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    growth = float(run.stdout.strip().splitlines()[-1])
+    assert growth < 400, f"predict grew the peak RSS by {growth:.0f} MiB"

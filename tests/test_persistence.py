@@ -271,3 +271,69 @@ def test_a_file_from_another_version_warns(tmp_path):
     with pytest.warns(sklann.InconsistentVersionWarning, match="from sklann 9.9.9"):
         loaded = sklann.load(other)
     np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+
+
+def _nested(depth):
+    value = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _missing_array(document):
+    document["fitted"]["_weights"][0] = {"__array__": "a999", "object": False}
+
+
+def _many_layers(document):
+    document["fitted"]["_spec"]["hidden_layer_sizes"] = {"__tuple__": [2] * 3000}
+
+
+def _huge_layer(document):
+    document["params"]["hidden_layer_sizes"] = {"__tuple__": [20_000_000]}
+    document["fitted"]["_spec"]["hidden_layer_sizes"] = {"__tuple__": [20_000_000]}
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (lambda d: d["fitted"].update(_plan=[]), "attributes that MLPClassifier"),
+        (lambda d: d["fitted"].update(_engine={}), "attributes that MLPClassifier"),
+        (lambda d: d["fitted"].update(_keras_view=1), "attributes that MLPClass"),
+        (lambda d: d["fitted"].update(padding="x"), "attributes that MLPClassifier"),
+        (lambda d: d["params"].update(bogus=1), "Unknown parameter 'bogus'"),
+        (_missing_array, "KeyError"),
+        (lambda d: d["fitted"].update(history_=_nested(200)), "nests deeper"),
+        (lambda d: d.update(estimator="MLPRegressor"), "labelled MLPRegressor"),
+        (_many_layers, "3,000 hidden layers"),
+        (_huge_layer, "does not match the network"),
+    ],
+    ids=[
+        "_plan",
+        "_engine",
+        "_keras_view",
+        "unknown key",
+        "unknown parameter",
+        "missing array",
+        "200 levels",
+        "relabelled",
+        "3000 layers",
+        "20M units",
+    ],
+)
+def test_hostile_files_are_refused_with_a_value_error(saved, tmp_path, change, match):
+    with pytest.raises(ValueError, match=match):
+        sklann.load(tampered(saved, tmp_path, change))
+
+
+def test_members_that_would_inflate_are_refused_before_reading(saved, tmp_path):
+    bomb = rewrite(saved, tmp_path / "bomb.sklann", {"arrays.npz": bytes(64 * 2**20)})
+    with pytest.raises(ValueError, match="arrays.npz would unpack to 67,108,864"):
+        sklann.load(bomb)
+    with zipfile.ZipFile(saved) as archive:
+        document = json.loads(archive.read("sklann.json"))
+    document["params"]["padding"] = " " * (65 * 2**20)
+    padded = rewrite(
+        saved, tmp_path / "padded.sklann", {"sklann.json": json.dumps(document)}
+    )
+    with pytest.raises(ValueError, match="sklann.json would unpack to"):
+        sklann.load(padded)

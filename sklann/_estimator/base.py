@@ -36,6 +36,10 @@ from .plain_state import plain_state, restore_plain_state
 from .scikeras import BaseWrapper
 
 
+# The input dtypes prediction takes as they are (others become float64).
+FLOATS = [np.float64, np.float32]
+
+
 class BaseMLP(ConfigurationMixin, FitFlowMixin, KerasModelMixin, BaseWrapper):
     """Shared base of sklann's estimators; use MLPClassifier or MLPRegressor."""
 
@@ -249,8 +253,8 @@ class BaseMLP(ConfigurationMixin, FitFlowMixin, KerasModelMixin, BaseWrapper):
         ``mc_samples`` (mc_samples, n_samples, n_outputs): MC dropout passes.
         """
         check_is_fitted(self)
-        # float64: prediction runs in NumPy float64 (sklann._inference)
-        X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float64)
+        # float64 NumPy prediction converts X chunk by chunk (not float32 whole)
+        X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=FLOATS)
         if mc_samples is not None:
             return self._mc_dropout_outputs(X, _check_mc_samples(mc_samples))
         plan = self._inference_plan()

@@ -12,7 +12,9 @@ import numpy as np
 import scipy.sparse as sp
 import tensorflow as tf
 
-PREDICT_CHUNK_ROWS = 4096
+# Prediction converts input to float64 in chunks of at most this many bytes
+# (4,096 rows of 1,024 features): bounded memory for wide or sparse data.
+PREDICT_CHUNK_BYTES = 32 * 2**20
 
 
 class SparseRows(NamedTuple):
@@ -85,15 +87,32 @@ def gather_rows(features, indices):
     return tf.scatter_nd(positions, batch_values.flat_values, shape)
 
 
-def dense_chunks(X, chunk_rows=PREDICT_CHUNK_ROWS):
-    """Yield ``X`` in row chunks as dense arrays (sparse densified per chunk).
+def dense_chunks(X, chunk_rows=None, dtype=np.float64):
+    """Yield ``X`` in row chunks as dense ``dtype`` arrays, one chunk at a time.
+
+    Sparse input is densified, and float32 input converted, chunk by chunk,
+    so prediction never holds more than a chunk of converted rows. By
+    default a chunk holds at most ``PREDICT_CHUNK_BYTES`` of ``dtype``
+    values, whatever the width of ``X``.
 
     Examples
     --------
     >>> import scipy.sparse as sp
     >>> [c.shape for c in dense_chunks(sp.csr_matrix(np.eye(5)), chunk_rows=2)]
     [(2, 5), (2, 5), (1, 5)]
+    >>> chunk_rows_for(np.empty((0, 2**20)))  # 1M features: 4 rows of 32 MiB
+    4
     """
+    if chunk_rows is None:
+        chunk_rows = chunk_rows_for(X, dtype)
     for start in range(0, X.shape[0], chunk_rows):
         chunk = X[start : start + chunk_rows]
-        yield chunk.toarray() if sp.issparse(chunk) else chunk
+        if sp.issparse(chunk):
+            chunk = chunk.toarray()
+        yield np.asarray(chunk, dtype=dtype)
+
+
+def chunk_rows_for(X, dtype=np.float64):
+    """The rows of ``X`` that fill ``PREDICT_CHUNK_BYTES`` as ``dtype``."""
+    row_bytes = max(1, X.shape[1]) * np.dtype(dtype).itemsize
+    return max(1, PREDICT_CHUNK_BYTES // row_bytes)
