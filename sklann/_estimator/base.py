@@ -35,7 +35,6 @@ from .params import (
 from .plain_state import plain_state, restore_plain_state
 from .scikeras import BaseWrapper
 
-
 # The input dtypes prediction takes as they are (others become float64).
 FLOATS = [np.float64, np.float32]
 
