@@ -7,7 +7,6 @@ CI runs the same examples every time.
 
 import numpy as np
 import pytest
-import tensorflow as tf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -148,8 +147,7 @@ def test_any_input_matrix_fits_or_fails_clearly(features, classify):
         target = np.linspace(-1.0, 1.0, n_samples)
     try:
         estimator.fit(features, target)
-    except ValueError as error:
-        assert not isinstance(error, tf.errors.OpError)
+    except ValueError as error:  # anything else (a raw TensorFlow error) fails
         message = str(error)
         assert any(
             phrase in message
@@ -158,3 +156,4 @@ def test_any_input_matrix_fits_or_fails_clearly(features, classify):
         return
     predictions = estimator.predict(np.nan_to_num(features, posinf=0, neginf=0))
     assert len(predictions) == n_samples
+    assert np.isfinite(np.asarray(predictions, dtype=float)).all(), predictions

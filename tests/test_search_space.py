@@ -38,6 +38,7 @@ def test_randomized_search_over_a_pipeline_with_the_space_as_it_is():
     search = RandomizedSearchCV(
         pipe, search_space(prefix="mlpclassifier__"), n_iter=3, cv=2, random_state=0
     ).fit(X[:200], y[:200])
-    assert search.cv_results_["mean_test_score"].min() > 0.5
+    # The majority class is 0.52 of these rows: every candidate must learn.
+    assert search.cv_results_["mean_test_score"].min() > 0.8
     for sizes in search.cv_results_["param_mlpclassifier__hidden_layer_sizes"]:
         assert 1 <= len(sizes) <= 4

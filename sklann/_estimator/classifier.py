@@ -98,6 +98,19 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             return target.default_loss
         return super()._loss_name(target)
 
+    def _check_continued_target(self, y, incremental):
+        # As scikit-learn's MLP: a warm start continues on the same classes.
+        # partial_fit takes batches with some classes only.
+        if incremental or self.target_encoder_.target_type == "multilabel-indicator":
+            return
+        present = np.unique(y)
+        if not np.array_equal(present, self.classes_):
+            raise ValueError(
+                "warm_start can only be used where y has the same classes as in "
+                f"the previous call to fit. Previously got {self.classes_}, y has "
+                f"{present}. Use partial_fit for batches with some of the classes."
+            )
+
     def _target_attributes(self, target):
         return {"classes_": target.classes, "n_classes_": len(target.classes)}
 

@@ -108,6 +108,14 @@ class FitFlowMixin:
         here on stops training after the current step (see
         :mod:`sklann._training.interrupt`).
         """
+        if incremental and self.early_stopping is True:
+            warnings.warn(
+                "early_stopping=True has no effect in partial_fit, which holds out "
+                "no data and trains exactly one epoch per call; use fit, or score "
+                "held-out data between partial_fit calls.",
+                UserWarning,
+                stacklevel=4,  # the caller of partial_fit
+            )
         interrupt = InterruptRequest()
         with one_fit_at_a_time(self), interrupt_handler(interrupt.press):
             return self._validate_and_train(
@@ -124,6 +132,7 @@ class FitFlowMixin:
             target = self._target_encoder(y, classes, sample_weight)
         else:
             target = self.target_encoder_
+            self._check_continued_target(y, incremental)
         targets = target.transform(y)
         weights = self._sample_weights(X, y, sample_weight, target)
         if not np.any(weights > 0):
@@ -174,6 +183,9 @@ class FitFlowMixin:
         return validation_split(
             (X, targets, weights), strata, self._held_out_fraction(), seed
         )
+
+    def _check_continued_target(self, y, incremental):
+        """Refuse a target a warm-started fit cannot continue on (classifiers)."""
 
     def _validation_strata(self, targets, target):
         """Labels to stratify the validation split by; None for no strata."""
