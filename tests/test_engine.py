@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from sklearn.datasets import load_iris
 
 from sklann import MLPClassifier, MLPRegressor
+from sklann._training import engine
 from sklann._training.engine import TrainingDiverged, epoch_order
 
 RNG = np.random.RandomState(0)
@@ -250,3 +251,20 @@ def test_a_second_fit_while_one_runs_is_refused():
     assert clf.n_iter_ == 3  # the first fit alone, not merged with another
     clf.fit(X, y)  # and once it is done, the estimator fits again
     assert clf.n_iter_ == 3
+
+
+@pytest.mark.parametrize(
+    "callbacks, calls", [(None, 1), ([keras.callbacks.Callback()], 4)]
+)
+def test_a_fit_without_callbacks_is_one_compiled_call(monkeypatch, callbacks, calls):
+    counted = []
+    real = engine.call_in_worker
+
+    def counting(function, *arguments):
+        counted.append(function)
+        return real(function, *arguments)
+
+    monkeypatch.setattr(engine, "call_in_worker", counting)
+    X, y = load_iris(return_X_y=True)
+    MLPClassifier(epochs=4, patience=None, callbacks=callbacks).fit(X, y)
+    assert len(counted) == calls  # README: "a fit without callbacks is one call"
