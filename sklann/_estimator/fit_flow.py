@@ -109,13 +109,7 @@ class FitFlowMixin:
         :mod:`sklann._training.interrupt`).
         """
         if incremental and self.early_stopping is True:
-            warnings.warn(
-                "early_stopping=True has no effect in partial_fit, which holds out "
-                "no data and trains exactly one epoch per call; use fit, or score "
-                "held-out data between partial_fit calls.",
-                UserWarning,
-                stacklevel=4,  # the caller of partial_fit
-            )
+            _warn_early_stopping_ignored()
         interrupt = InterruptRequest()
         with one_fit_at_a_time(self), interrupt_handler(interrupt.press):
             return self._validate_and_train(
@@ -363,3 +357,13 @@ def one_fit_at_a_time(estimator):
     finally:
         with _FITTING_LOCK:
             _FITTING.discard(key)
+
+
+def _warn_early_stopping_ignored():
+    warnings.warn(
+        "early_stopping=True has no effect in partial_fit, which holds out no "
+        "data and trains exactly one epoch per call; use fit, or score held-out "
+        "data between partial_fit calls.",
+        UserWarning,
+        stacklevel=5,  # the caller of partial_fit
+    )
