@@ -268,3 +268,31 @@ def test_a_fit_without_callbacks_is_one_compiled_call(monkeypatch, callbacks, ca
     X, y = load_iris(return_X_y=True)
     MLPClassifier(epochs=4, patience=None, callbacks=callbacks).fit(X, y)
     assert len(counted) == calls  # README: "a fit without callbacks is one call"
+
+
+class _FailsAtEpoch3(keras.callbacks.Callback):
+    def __init__(self, error):
+        super().__init__()
+        self.error = error
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 2:
+            raise self.error
+
+
+@pytest.mark.parametrize(
+    "error", [RuntimeError("boom"), KeyboardInterrupt()], ids=["exception", "Ctrl-C"]
+)
+def test_a_failing_callback_leaves_the_previous_model_as_it_was(error):
+    X, y = load_iris(return_X_y=True)
+    clf = MLPClassifier(epochs=5, random_state=0).fit(X, y)
+    before, n_iter, history = clf.predict_proba(X), clf.n_iter_, dict(clf.history_)
+    clf.set_params(callbacks=[_FailsAtEpoch3(error)], random_state=1)
+    with pytest.raises(type(error)):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    assert clf.n_iter_ == n_iter and clf.history_ == history
+    unfitted = MLPClassifier(epochs=5, callbacks=[_FailsAtEpoch3(error)])
+    with pytest.raises(type(error)):
+        unfitted.fit(X, y)
+    assert not unfitted.__sklearn_is_fitted__()
