@@ -139,16 +139,19 @@ def test_a_keras_schedule_is_called_with_the_step_count():
     np.testing.assert_allclose(reg.history_["learning_rate"], expected, rtol=1e-5)
 
 
-def test_a_callable_gets_the_epoch_and_the_previous_rate():
+@pytest.mark.parametrize("callbacks", [None, [keras.callbacks.Callback()]])
+def test_a_callable_gets_the_epoch_and_the_previous_rate(callbacks):
     calls = []
 
     def halve_after_two(epoch, lr):
         calls.append(epoch)
         return lr if epoch < 2 else lr / 2
 
-    reg = MLPRegressor(**dict(BASE, epochs=4), lr_schedule=halve_after_two)
+    reg = MLPRegressor(
+        **dict(BASE, epochs=4), lr_schedule=halve_after_two, callbacks=callbacks
+    )
     reg.fit(X, Y)
-    assert calls == [0, 1, 2, 3]
+    assert calls == [0, 1, 2, 3]  # once per epoch, epoch by epoch too
     assert reg.history_["learning_rate"] == pytest.approx([LR, LR, LR / 2, LR / 4])
 
 

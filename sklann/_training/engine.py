@@ -137,7 +137,7 @@ def train(
     return _fit_epoch_by_epoch(
         run,
         plan,
-        _Sync(view, state, plan.schedule, run.steps),
+        _Sync(view, state, plan.schedule),
         (stop, plateau),
         list(callbacks),
         verbose,
@@ -175,15 +175,17 @@ class _ProgramCalls:
         self.rules = as_tensors(plan.rules)
 
     def __call__(
-        self, first_epoch, n_epochs, state, monitors, previous_rate, fixed_rate=None
+        self, first_epoch, n_epochs, state, monitors, previous_rate, rates=None
     ):
-        """Train ``n_epochs`` epochs; ``fixed_rate`` (from a callback) for all steps."""
+        """Train ``n_epochs`` epochs at the schedule's rates, or at ``rates``."""
+        if rates is None:
+            rates = self.rates(first_epoch, n_epochs, previous_rate)
         arguments = (
             tf.nest.map_structure(tf.constant, self.layout.pack(*state)),
             self.shapes,
             self.data,
             self.held_out,
-            self._control(first_epoch, n_epochs, previous_rate, fixed_rate),
+            self._control(first_epoch, n_epochs, rates),
             self.hyper,
             (as_tensors(monitors[0]), as_tensors(monitors[1])),
             self.flag,
@@ -191,11 +193,14 @@ class _ProgramCalls:
         result = call_in_worker(self.function, *arguments)
         return self._result(result, first_epoch, keep_from=state[1])
 
-    def _control(self, first_epoch, n_epochs, previous_rate, fixed_rate):
+    def rates(self, first_epoch, n_epochs, previous_rate):
+        """The schedule's learning rate of every step of ``n_epochs`` epochs."""
+        return self.plan.schedule.rates(
+            first_epoch, n_epochs, self.steps, previous_rate
+        )
+
+    def _control(self, first_epoch, n_epochs, rates):
         schedule, steps = self.plan.schedule, self.steps
-        rates = schedule.rates(first_epoch, n_epochs, steps, previous_rate)
-        if fixed_rate is not None:  # set by a callback, as in Keras
-            rates = np.full_like(rates, fixed_rate)
         return EpochControl(
             batch_size=tf.constant(self.batch_size, tf.int32),
             seed=tf.constant(self.plan.seed % 2**31, tf.int32),
@@ -249,8 +254,14 @@ def _fit_epoch_by_epoch(run, plan, sync, monitors, callbacks, verbose, probe, fl
     sync.around(callback_list.on_train_begin)
     for epoch in range(first, last):
         started = time.perf_counter()
-        fixed = sync.around_epoch(callback_list.on_epoch_begin, epoch, previous_rate)
-        result = run(epoch, 1, sync.state, monitors, previous_rate, fixed)
+        # The epoch's rates, computed once (a callable schedule is called once).
+        rates = run.rates(epoch, 1, previous_rate)
+        if sync.fixed_rate is not None:
+            rates = np.full_like(rates, sync.fixed_rate)
+        fixed = sync.around_epoch(callback_list.on_epoch_begin, epoch, rates[0])
+        if fixed is not None:  # set by a callback, as in Keras
+            rates = np.full_like(rates, fixed)
+        result = run(epoch, 1, sync.state, monitors, previous_rate, rates)
         monitors = (result.stop, result.plateau)
         if not result.logs["loss"]:  # interrupted before the epoch ended
             interrupted = True
@@ -267,7 +278,7 @@ def _fit_epoch_by_epoch(run, plan, sync, monitors, callbacks, verbose, probe, fl
             logs_per_epoch.setdefault(key, []).append(value)
         if verbose:
             _print_epoch(epoch, last, logs, started)
-        sync.around_epoch(callback_list.on_epoch_end, epoch, previous_rate, logs)
+        sync.around_epoch(callback_list.on_epoch_end, epoch, rates[0], logs)
         stopped = result.stopped
         interrupted = bool(flag.numpy())  # Ctrl-C during the callbacks too
         if stopped or interrupted or (model is not None and model.stop_training):
@@ -288,12 +299,10 @@ class _Sync:
     which :meth:`around_epoch` hands back.
     """
 
-    def __init__(self, view, state, schedule, steps):
+    def __init__(self, view, state, schedule):
         self.view = view
         self.state = state
-        self.best = list(state[0])
         self.schedule = schedule
-        self.steps = steps
         self.fixed_rate = None
 
     def around(self, hook, *args):
@@ -305,18 +314,16 @@ class _Sync:
         hook(*args)
         self.state = self.view.read()
 
-    def around_epoch(self, hook, epoch, previous_rate, *args):
-        """:meth:`around` for a per-epoch hook; return the rate of the next steps.
+    def around_epoch(self, hook, epoch, shown, *args):
+        """:meth:`around` for a per-epoch hook, showing the rate ``shown``.
 
-        None while no callback has set one: the schedule's rates apply.
+        Returns the rate of the next steps: None while no callback has set
+        one (the schedule's rates apply).
         """
         if self.view is None:
             hook(epoch, *args)
             return None
         optimizer = self.view.model.optimizer
-        shown = self.fixed_rate
-        if shown is None:
-            shown = self.schedule.rates(epoch, 1, self.steps, previous_rate)[0]
         self.view.load(*self.state)
         optimizer.learning_rate = float(shown)
         shown = float(optimizer.learning_rate)  # as float32 holds it
