@@ -90,12 +90,6 @@ class FitFlowMixin:
         if view is not None:  # model_ or the callbacks' model follow the fit
             view.load(self._weights, self._optimizer_state)
 
-    def _sample_weights(self, X, y, sample_weight, target):
-        weights = _check_sample_weight(
-            sample_weight, X, dtype=np.float32, ensure_non_negative=True
-        )
-        return weights * self._class_weights(y, target)
-
     def _class_weights(self, y, target):
         return np.ones(len(y), dtype=np.float32)
 
@@ -122,13 +116,17 @@ class FitFlowMixin:
         X, y = self._validate_training_data(
             X, y, reset=reset, min_samples=1 if incremental else 2
         )
+        # Validated once: the regressor's target statistics are weighted too.
+        weights = _check_sample_weight(
+            sample_weight, X, dtype=np.float32, ensure_non_negative=True
+        )
         if reset:
-            target = self._target_encoder(y, classes, sample_weight)
+            target = self._target_encoder(y, classes, weights)
         else:
             target = self.target_encoder_
             self._check_continued_target(y, incremental)
         targets = target.transform(y)
-        weights = self._sample_weights(X, y, sample_weight, target)
+        weights = weights * self._class_weights(y, target)
         if not np.any(weights > 0):
             raise ValueError(
                 "sample_weight (times class_weight) is zero for every sample: "

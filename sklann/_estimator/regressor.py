@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.base import RegressorMixin
 
-from .._compat import _check_sample_weight, _fit_context
+from .._compat import _fit_context
 from .base import BaseMLP, extend_signature
 from .docs import with_shared_sections
 from .hints import scaling_hint
@@ -86,11 +86,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     def _target_encoder(self, y, classes, sample_weight=None):
         poisson = self._name("loss") == "poisson"
-        weights = (
-            None if sample_weight is None else _check_sample_weight(sample_weight, y)
-        )
         encoder = RegressorTarget(poisson=poisson, standardize=self.standardize_target)
-        return encoder.fit(y, weights)
+        return encoder.fit(y, sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
