@@ -190,19 +190,6 @@ class RateSchedule:
     def _named_rates(self, after):
         return NAMED_SCHEDULES[self.schedule](self, after)
 
-    def _one_cycle_rates(self, after):
-        fraction = self._run_fraction(after)
-        peak = self.learning_rate
-        start = peak * self.decay_rate
-        final = start / ONE_CYCLE_FINAL_DIVISOR
-        return np.where(
-            fraction < ONE_CYCLE_PEAK,
-            _cosine_ramp(start, peak, fraction / ONE_CYCLE_PEAK),
-            _cosine_ramp(
-                peak, final, (fraction - ONE_CYCLE_PEAK) / (1 - ONE_CYCLE_PEAK)
-            ),
-        )
-
     def _user_rates(self, after, steps_per_epoch, previous_rate, position):
         if isinstance(self.schedule, keras.optimizers.schedules.LearningRateSchedule):
             steps = np.round(after * steps_per_epoch).astype(np.float32)
@@ -270,6 +257,18 @@ def _cosine_restarts(schedule, after):
     return _cosine_ramp(lr, lr * schedule.decay_rate, done)
 
 
+def _one_cycle(schedule, after):
+    fraction = schedule._run_fraction(after)
+    peak = schedule.learning_rate
+    start = peak * schedule.decay_rate
+    final = start / ONE_CYCLE_FINAL_DIVISOR
+    return np.where(
+        fraction < ONE_CYCLE_PEAK,
+        _cosine_ramp(start, peak, fraction / ONE_CYCLE_PEAK),
+        _cosine_ramp(peak, final, (fraction - ONE_CYCLE_PEAK) / (1 - ONE_CYCLE_PEAK)),
+    )
+
+
 NAMED_SCHEDULES = {
     "constant": _constant,
     "exponential": _exponential,
@@ -277,7 +276,7 @@ NAMED_SCHEDULES = {
     "step": _step,
     "cosine": _cosine,
     "cosine_restarts": _cosine_restarts,
-    "one_cycle": lambda schedule, after: schedule._one_cycle_rates(after),
+    "one_cycle": _one_cycle,
     # the rates of the table; the engine multiplies a factor that it lowers
     "plateau": _constant,
 }
