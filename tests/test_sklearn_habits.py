@@ -1,5 +1,6 @@
 """scikit-learn's MLP behaviours that its users rely on, as sklann has them."""
 
+import re
 import warnings
 
 import numpy as np
@@ -16,24 +17,53 @@ def test_a_warm_start_on_a_subset_of_the_classes_is_refused():
     clf = MLPClassifier(**QUICK, warm_start=True).fit(X, Y)
     with pytest.raises(ValueError, match="same classes as in the previous call"):
         clf.fit(X[Y < 2], Y[Y < 2])
-    assert clf.n_iter_ == 2  # nothing trained
+    assert clf.n_iter_ == 2 and len(clf.history_["loss"]) == 2  # nothing trained
     clf.fit(X, Y)  # the same classes: continues
-    assert clf.n_iter_ == 4
+    assert len(clf.history_["loss"]) == 4
+
+
+@pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
+def test_n_iter_counts_the_epochs_of_the_last_call(estimator):
+    # As scikit-learn's MLP: a warm-started fit runs `epochs` more epochs and
+    # n_iter_ says how many it ran; the history keeps them all.
+    model = estimator(**QUICK, warm_start=True).fit(X, Y)
+    model.set_params(epochs=3).fit(X, Y)
+    assert model.n_iter_ == 3 and len(model.history_["loss"]) == 5
+    model.partial_fit(X, Y)
+    assert model.n_iter_ == 1 and len(model.history_["loss"]) == 6
+
+
+def test_the_stratified_split_error_names_the_users_label():
+    features = [[1, 2], [2, 3], [3, 4], [4, 5]]
+    for labels, named in ((["a", "a", "a", "b"], "['b']"), ([0, 0, 0, 1], "[1]")):
+        with pytest.raises(ValueError, match=re.escape(f"too few members are: {named}")):
+            MLPClassifier(**QUICK, early_stopping=True).fit(features, labels)
+
+
+def test_patience_counts_epochs_without_improvement_as_keras_does():
+    # patience=k stops after k epochs without improvement (Keras's
+    # EarlyStopping); scikit-learn's n_iter_no_change=k stops after k + 1,
+    # so n_iter_no_change=k is patience=k + 1 (documented in early_stopping.rst).
+    params = dict(QUICK, epochs=300, tol=1e9)  # no epoch improves by tol
+    for patience in (1, 3):
+        clf = MLPClassifier(**dict(params, patience=patience)).fit(X, Y)
+        assert clf.n_iter_ == 1 + patience  # the first epoch improves on inf
 
 
 def test_partial_fit_takes_batches_with_some_classes():
     clf = MLPClassifier(**QUICK).partial_fit(X, Y, classes=[0, 1, 2])
     clf.partial_fit(X[Y < 2], Y[Y < 2])
-    assert clf.n_iter_ == 2
+    assert len(clf.history_["loss"]) == 2
 
 
 @pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
-def test_partial_fit_says_that_early_stopping_does_nothing_there(estimator):
-    model = estimator(**QUICK, early_stopping=True)
+def test_partial_fit_refuses_early_stopping_as_scikit_learn_does(estimator):
+    model = estimator(**QUICK, early_stopping=True).fit(X, Y)
+    before = model.predict(X)
     extra = {"classes": [0, 1, 2]} if estimator is MLPClassifier else {}
-    with pytest.warns(UserWarning, match="no effect in partial_fit"):
+    with pytest.raises(ValueError, match="partial_fit does not support early_stop"):
         model.partial_fit(X, Y, **extra)
+    np.testing.assert_array_equal(model.predict(X), before)  # nothing trained
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "auto" is not a request: silent
         estimator(**QUICK).partial_fit(X, Y, **extra)
-    assert np.isfinite(model.predict(X).astype(float)).all()

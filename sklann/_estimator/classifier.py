@@ -115,10 +115,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return {"classes_": target.classes, "n_classes_": len(target.classes)}
 
     def _validation_strata(self, targets, target):
-        # Class indices (a binary target is a 0/1 column); multilabel: no strata.
+        # The user's labels (from class indices; a binary target is a 0/1
+        # column), which a split error then names; multilabel: no strata.
         if target.target_type == "multilabel-indicator":
             return None
-        return targets.ravel()
+        return target.classes[targets.ravel().astype(np.intp)]
 
     def _class_weights(self, y, target):
         if self.class_weight is None:

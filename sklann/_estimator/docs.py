@@ -180,7 +180,9 @@ model_ : keras.Model
         ``lr_schedule="one_cycle"``. Continued training appends.
 
     n_iter_ : int
-        Number of epochs run, over all calls of a continued fit.
+        Number of epochs the last call ran: ``fit`` (warm-started too, as
+        scikit-learn counts them) or ``partial_fit`` (one). ``history_``
+        keeps every call's epochs.
 
     best_epoch_ : int
         Index into ``history_`` of the epoch with the lowest monitored loss

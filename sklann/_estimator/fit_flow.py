@@ -103,7 +103,12 @@ class FitFlowMixin:
         :mod:`sklann._training.interrupt`).
         """
         if incremental and self.early_stopping is True:
-            _warn_early_stopping_ignored()
+            raise ValueError(
+                "partial_fit does not support early_stopping=True (as in "
+                "scikit-learn): it holds out no data and trains exactly one epoch "
+                "per call. Use fit, or set early_stopping=False and score "
+                "held-out data between partial_fit calls."
+            )
         interrupt = InterruptRequest()
         with one_fit_at_a_time(self), interrupt_handler(interrupt.press):
             return self._validate_and_train(
@@ -201,7 +206,7 @@ class FitFlowMixin:
             schedule=self._rate_schedule(rule),
             hyper=self._hyperparameters(spec, rule, loss),
             rules=self._stop_rules(incremental, early_stopping),
-            initial_epoch=fit["n_iter_"],
+            initial_epoch=epochs_trained(fit),
             previous_rate=(fit["history_"].get("learning_rate") or [None])[-1],
         )
         callbacks = self._callbacks()
@@ -307,12 +312,22 @@ def validation_split(data, strata, fraction, seed):
     )
 
 
+def epochs_trained(fit):
+    """The epochs of every call so far: where a continued fit's schedule resumes."""
+    return len(fit["history_"].get("loss", ()))
+
+
 def recorded(fit, result, early_stopping):
-    """``fit`` with a training call's logs, epochs, monitors and state."""
+    """``fit`` with a training call's logs, epochs, monitors and state.
+
+    ``n_iter_`` counts this call's epochs, as scikit-learn's MLP counts them
+    (a warm-started ``fit`` runs ``epochs`` more; ``partial_fit`` one);
+    ``history_`` keeps every epoch.
+    """
     history = {key: list(values) for key, values in fit["history_"].items()}
     for key, values in result.logs.items():
         history.setdefault(key, []).extend(values)
-    n_iter = fit["n_iter_"] + len(result.logs.get("loss", ()))
+    n_iter = len(result.logs.get("loss", ()))
     weights = result.weights
     if early_stopping and n_iter > 0:  # restore the best epoch's weights
         weights = result.best_weights
@@ -356,12 +371,3 @@ def one_fit_at_a_time(estimator):
         with _FITTING_LOCK:
             _FITTING.discard(key)
 
-
-def _warn_early_stopping_ignored():
-    warnings.warn(
-        "early_stopping=True has no effect in partial_fit, which holds out no "
-        "data and trains exactly one epoch per call; use fit, or score held-out "
-        "data between partial_fit calls.",
-        UserWarning,
-        stacklevel=5,  # the caller of partial_fit
-    )
