@@ -1,4 +1,6 @@
-"""Mixed precision: per-model dtype policies, float32 outputs, no global change."""
+"""Precision: mixed per-model dtype policies, float64, the float32 rounding warning."""
+
+import warnings
 
 import keras
 import numpy as np
@@ -72,3 +74,26 @@ def test_half_precision_trains_close_to_float32(fits, precision):
     assert half.score(X, Y) == pytest.approx(reference.score(X, Y), abs=0.02)
     agreement = np.mean(half.predict(X) == reference.predict(X))
     assert agreement > 0.97
+
+
+# A feature with a large offset: float32 keeps 2 of its 200 values.
+OFFSET = np.random.RandomState(0).rand(200, 2) + [0.0, 1e7]
+ABOVE_HALF = (OFFSET[:, 1] - 1e7 > 0.5).astype(int)  # readable from column 1 only
+
+
+def test_float32_training_warns_when_it_rounds_a_feature_away():
+    with pytest.warns(UserWarning, match="Column 1 of X varies by less than"):
+        MLPClassifier(epochs=1, random_state=0).fit(OFFSET, ABOVE_HALF)
+
+
+def test_float64_trains_in_double_precision_without_the_warning():
+    # End to end, float64 is what makes sample weights equal repeated rows to
+    # 1e-7 (tests/test_estimator_checks.py).
+    clf = MLPClassifier(epochs=1, patience=None, precision="float64", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        clf.fit(OFFSET, ABOVE_HALF)
+    assert {w.dtype for w in clf._weights if w.dtype.kind == "f"} == {
+        np.dtype("float64")
+    }
+    assert clf.model_.get_layer("output").dtype == "float64"

@@ -36,7 +36,8 @@ def test_n_iter_counts_the_epochs_of_the_last_call(estimator):
 def test_the_stratified_split_error_names_the_users_label():
     features = [[1, 2], [2, 3], [3, 4], [4, 5]]
     for labels, named in ((["a", "a", "a", "b"], "['b']"), ([0, 0, 0, 1], "[1]")):
-        with pytest.raises(ValueError, match=re.escape(f"too few members are: {named}")):
+        message = re.escape(f"too few members are: {named}")
+        with pytest.raises(ValueError, match=message):
             MLPClassifier(**QUICK, early_stopping=True).fit(features, labels)
 
 

@@ -11,6 +11,7 @@ import warnings
 from contextlib import contextmanager
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils.validation import validate_data
@@ -20,6 +21,7 @@ from .._inference import inference_plan
 from .._network.layers import trainable_weights
 from .._network.spec import initial_weights
 from .._training.callbacks import check_callbacks
+from .._training.data import training_dtype
 from .._training.engine import FitPlan, TrainingDiverged, train
 from .._training.interrupt import InterruptRequest, interrupt_handler
 from .._training.losses import TrainingLoss
@@ -28,7 +30,7 @@ from .._training.quiet import start_tensorflow
 from .._training.state import StateLayout
 from .._training.stopping import PlateauMonitor, StopMonitor
 from .._training.threads import apply_thread_budget
-from .hints import scaling_hint
+from .hints import float32_rounding_warning, scaling_hint
 
 
 class FitFlowMixin:
@@ -41,12 +43,16 @@ class FitFlowMixin:
             y,
             reset=reset,
             accept_sparse="csr",
-            dtype=np.float32,
+            dtype=[np.float64, np.float32],
             multi_output=True,
             y_numeric=self._y_numeric,
             ensure_min_samples=min_samples,
         )
-        return X, self._prepare_target(y)
+        dtype = training_dtype(self.precision)
+        if dtype == np.float32 and X.dtype == np.float64:
+            _check_float32_range(X)
+            float32_rounding_warning(X)
+        return X.astype(dtype, copy=False), self._prepare_target(y)
 
     def _fresh_fit(self, n_features, target, y, seeds):
         """The attributes of a new, untrained network, without assigning them.
@@ -123,14 +129,14 @@ class FitFlowMixin:
         )
         # Validated once: the regressor's target statistics are weighted too.
         weights = _check_sample_weight(
-            sample_weight, X, dtype=np.float32, ensure_non_negative=True
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
         if reset:
             target = self._target_encoder(y, classes, weights)
         else:
             target = self.target_encoder_
             self._check_continued_target(y, incremental)
-        targets = target.transform(y)
+        targets = target.transform(y, X.dtype)
         weights = weights * self._class_weights(y, target)
         if not np.any(weights > 0):
             raise ValueError(
@@ -281,6 +287,18 @@ class FitFlowMixin:
         return self.warm_start and self.__sklearn_is_fitted__()
 
 
+def _check_float32_range(X):
+    """Refuse float64 features that the float32 cast would make infinite."""
+    values = X.data if sp.issparse(X) else X
+    largest = np.abs(values).max(initial=0.0)
+    if largest > np.finfo(np.float32).max:
+        raise ValueError(
+            f"Input X contains a value too large for float32 training "
+            f"({largest:.3g}; float32 ends at 3.4e38). Scale the features "
+            "(StandardScaler), or set precision='float64'."
+        )
+
+
 def validation_split(data, strata, fraction, seed):
     """Hold out ``fraction`` of the rows: shuffled, stratified if ``strata``.
 
@@ -370,4 +388,3 @@ def one_fit_at_a_time(estimator):
     finally:
         with _FITTING_LOCK:
             _FITTING.discard(key)
-

@@ -1,10 +1,14 @@
 """Hints for training that fails because the data are not scaled.
 
+Also the warning for features that float32 training would round away.
+
 A network trained at the default learning rate on features in the hundreds,
 or on a target such as 20 * y + 5000, does not converge or diverges, and
 "raise epochs" is the wrong advice. When the data look unscaled, the
 convergence warning and the divergence error say so, and name the fix.
 """
+
+import warnings
 
 import numpy as np
 
@@ -66,3 +70,38 @@ def scaling_hint(X, targets=None):
                 "set standardize_target=True, or use TransformedTargetRegressor."
             )
     return hint
+
+
+# float32 keeps 24 bits (about 7 digits): a column whose spread is below
+# this fraction of its magnitude keeps at most a few thousand distinct values.
+FLOAT32_RELATIVE_SPREAD = 1e-4
+
+
+def float32_rounding_warning(X):
+    """Warn when casting dense float64 features to float32 rounds a column away.
+
+    Examples
+    --------
+    >>> X = np.random.RandomState(0).rand(100, 2) + [0, 1e7]
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     float32_rounding_warning(X)
+    >>> str(caught[0].message)[:48]
+    'Column 1 of X varies by less than 1e-04 of its m'
+    """
+    if not isinstance(X, np.ndarray) or X.dtype != np.float64 or not len(X):
+        return
+    columns = X[:HINT_ROWS]
+    means, stds = columns.mean(axis=0), columns.std(axis=0)
+    lost = np.flatnonzero((stds > 0) & (stds < np.abs(means) * FLOAT32_RELATIVE_SPREAD))
+    if lost.size:
+        column = lost[0]
+        warnings.warn(
+            f"Column {column} of X varies by less than {FLOAT32_RELATIVE_SPREAD:.0e} "
+            f"of its magnitude (mean {means[column]:.6g}, std {stds[column]:.3g}; "
+            f"{lost.size} such columns), and training runs in float32 (about 7 "
+            "significant digits), which rounds it to few distinct values. "
+            "Standardise the features (StandardScaler) or set precision='float64'.",
+            UserWarning,
+            stacklevel=7,  # the caller of fit
+        )

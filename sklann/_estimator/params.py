@@ -63,7 +63,7 @@ ALIASES = {
 
 CLIPPING_PARAMETERS = ("clipnorm", "clipvalue", "global_clipnorm")
 
-PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+PRECISIONS = ("float32", "float64", "mixed_float16", "mixed_bfloat16")
 
 # Schedules whose lr_decay_rate is a factor or a fraction, so at most 1.
 FACTOR_SCHEDULES = tuple(name for name in SCHEDULES if name != "inverse_time")

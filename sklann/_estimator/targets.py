@@ -80,15 +80,15 @@ class ClassifierTarget:
             self.default_loss = "sparse_categorical_crossentropy"
         return self
 
-    def transform(self, y):
-        """Return the training target: 0/1 floats or class indices."""
+    def transform(self, y, dtype=np.float32):
+        """Return the training target: 0/1 floats (of ``dtype``) or class indices."""
         if self.target_type == "multilabel-indicator":
             if y.ndim != 2 or y.shape[1] != self.n_outputs:
                 raise ValueError(
                     f"y must be a label indicator matrix with {self.n_outputs} "
                     f"columns, as at the first fit; got shape {y.shape}."
                 )
-            return np.asarray(y, dtype=np.float32)
+            return np.asarray(y, dtype=dtype)
         unknown = np.setdiff1d(y, self.classes)
         if unknown.size:
             raise ValueError(
@@ -97,7 +97,7 @@ class ClassifierTarget:
             )
         indices = np.searchsorted(self.classes, y)
         if self.target_type == "binary":
-            return indices.astype(np.float32).reshape(-1, 1)
+            return indices.astype(dtype).reshape(-1, 1)
         return indices.astype(np.int32)
 
     def class_indices(self, y):
@@ -177,15 +177,15 @@ class RegressorTarget:
             self.scale = np.where(spread > 0, spread, 1.0)
         return self
 
-    def transform(self, y):
-        """Return ``y`` as a float32 column matrix (standardised in float64 first)."""
+    def transform(self, y, dtype=np.float32):
+        """Return ``y`` as a column matrix of ``dtype`` (standardised in float64)."""
         y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         if y.shape[1] != self.n_outputs:
             raise ValueError(
                 f"y has {y.shape[1]} outputs, but the model was fitted with "
                 f"{self.n_outputs}."
             )
-        return ((y - self.offset) / self.scale).astype(np.float32)
+        return ((y - self.offset) / self.scale).astype(dtype)
 
     def predictions(self, outputs):
         """Predictions in ``y``'s units, one-dimensional for a single output."""

@@ -1,9 +1,10 @@
 """Feed training and prediction data to TensorFlow.
 
-Dense features become one float32 tensor. Sparse (CSR) features stay sparse:
-they are held as two ragged tensors (column indices and values per row) and
-densified one batch at a time inside the compiled training step, so the full
-dense matrix is never built.
+Dense features become one float32 tensor (float64 with
+``precision="float64"``). Sparse (CSR) features stay sparse: they are held
+as two ragged tensors (column indices and values per row) and densified one
+batch at a time inside the compiled training step, so the full dense matrix
+is never built.
 """
 
 from typing import NamedTuple
@@ -63,13 +64,18 @@ def graph_features(X):
     )
 
 
-def features_spec(sparse):
+def training_dtype(precision):
+    """The dtype training data has under ``precision``: float64 for "float64"."""
+    return np.float64 if precision == "float64" else np.float32
+
+
+def features_spec(sparse, dtype=tf.float32):
     """The ``tf.TypeSpec`` of :func:`graph_features`'s result, of any width."""
     if not sparse:
-        return tf.TensorSpec([None, None], tf.float32)
+        return tf.TensorSpec([None, None], dtype)
     return SparseRows(
         tf.RaggedTensorSpec([None, None], tf.int64, 1, tf.int64),
-        tf.RaggedTensorSpec([None, None], tf.float32, 1, tf.int64),
+        tf.RaggedTensorSpec([None, None], dtype, 1, tf.int64),
         tf.TensorSpec([], tf.int64),
     )
 

@@ -366,7 +366,7 @@ def _gradient_probe(program, X, targets, hyper):
     features = X[:rows]
     if not isinstance(features, np.ndarray):
         features = features.toarray()
-    features = np.asarray(features, dtype=np.float32)
+    features = np.asarray(features, dtype=X.dtype)
     return lambda weights: program.gradient_norms(
         weights, features, targets[:rows], hyper
     )
@@ -376,7 +376,7 @@ def _graph_data(X, targets, weights):
     return (
         graph_features(X),
         tf.constant(targets),
-        tf.constant(weights, dtype=tf.float32),
+        tf.constant(weights),
     )
 
 

@@ -167,7 +167,8 @@ class TrainingProgram:
             )
             step_rates = (tf.gather(learning_rates, batch), tf.gather(momenta, batch))
             step = self.step.train(step, data, step_rates, hyper, where)
-            total += step.loss * tf.reduce_sum(batch_weights)
+            # The epoch's loss is logged in float32 whatever the precision.
+            total += step.loss * tf.cast(tf.reduce_sum(batch_weights), tf.float32)
             # Read once per step, after it: the caller acts on this value.
             interrupted = tf.identity(flag.read_value())
             going = tf.math.is_finite(step.loss) & tf.logical_not(interrupted)
@@ -183,7 +184,7 @@ class TrainingProgram:
         _, step, total, _, interrupted = tf.while_loop(
             lambda batch, *rest: (batch < n_batches) & rest[-2], body, start
         )
-        loss = total / tf.reduce_sum(sample_weights)
+        loss = total / tf.cast(tf.reduce_sum(sample_weights), tf.float32)
         return step.state, step.metrics, loss, interrupted
 
     def log_names(self, validation):
@@ -314,10 +315,11 @@ class TrainingProgram:
 
     def _trace(self, state, sparse, targets, validation, hyper):
         int32, float32 = tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32)
+        dtype = self.step.network.output_dtype  # float64 only for "float64"
         data = (
-            features_spec(sparse),
+            features_spec(sparse, dtype),
             tf.TensorSpec([None] * targets.ndim, targets.dtype),  # any width
-            tf.TensorSpec([None], tf.float32),
+            tf.TensorSpec([None], dtype),
         )
         control = EpochControl(
             batch_size=int32,
