@@ -46,7 +46,6 @@ FIT_CASES = {
         "NaN",  # scikit-learn reads None in an object column as missing
     ),
     "empty X": (lambda X, y: (X[:0], y[:0]), "0 sample"),
-    "single sample": (lambda X, y: (X[:1], y[:1]), "1 sample"),
     "len(X) != len(y)": (lambda X, y: (X, y[:-1]), "inconsistent numbers of samples"),
     "3-D X": (lambda X, y: (X.reshape(30, 2, 2), y), "dim 3"),
     "1-D X": (lambda X, y: (X[:, 0], y), "Expected 2D array, got 1D array"),

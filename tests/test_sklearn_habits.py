@@ -68,3 +68,13 @@ def test_partial_fit_refuses_early_stopping_as_scikit_learn_does(estimator):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "auto" is not a request: silent
         estimator(**QUICK).partial_fit(X, Y, **extra)
+
+
+def test_a_single_sample_fits_as_in_scikit_learn():
+    reg = MLPRegressor(**QUICK).fit(X[:1], Y[:1])
+    assert reg.predict(X[:1]).shape == (1,)
+
+
+def test_a_validation_set_of_one_row_is_refused():
+    with pytest.raises(ValueError, match="validation set is too small.*holds out 1"):
+        MLPRegressor(**QUICK, early_stopping=True).fit(X[:5], Y[:5])

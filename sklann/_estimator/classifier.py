@@ -106,8 +106,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         present = np.unique(y)
         if not np.array_equal(present, self.classes_):
             raise ValueError(
-                "warm_start can only be used where y has the same classes as in "
-                f"the previous call to fit. Previously got {self.classes_}, y has "
+                "warm_start can only be used where `y` has the same classes as in "
+                f"the previous call to fit. Previously got {self.classes_}, `y` has "
                 f"{present}. Use partial_fit for batches with some of the classes."
             )
 

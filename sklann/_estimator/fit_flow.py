@@ -36,7 +36,7 @@ from .hints import float32_rounding_warning, scaling_hint
 class FitFlowMixin:
     """How ``fit`` and ``partial_fit`` train: validate, split, train, commit."""
 
-    def _validate_training_data(self, X, y, reset, min_samples=2):
+    def _validate_training_data(self, X, y, reset):
         X, y = validate_data(
             self,
             X,
@@ -46,7 +46,6 @@ class FitFlowMixin:
             dtype=[np.float64, np.float32],
             multi_output=True,
             y_numeric=self._y_numeric,
-            ensure_min_samples=min_samples,
         )
         dtype = training_dtype(self.precision)
         if dtype == np.float32 and X.dtype == np.float64:
@@ -124,9 +123,7 @@ class FitFlowMixin:
     def _validate_and_train(
         self, X, y, sample_weight, reset, incremental, classes, interrupt
     ):
-        X, y = self._validate_training_data(
-            X, y, reset=reset, min_samples=1 if incremental else 2
-        )
+        X, y = self._validate_training_data(X, y, reset=reset)
         # Validated once: the regressor's target statistics are weighted too.
         weights = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
@@ -299,6 +296,10 @@ def _check_float32_range(X):
         )
 
 
+# The fewest held-out rows a validation loss is computed on (as scikit-learn).
+MIN_VALIDATION_SAMPLES = 2
+
+
 def validation_split(data, strata, fraction, seed):
     """Hold out ``fraction`` of the rows: shuffled, stratified if ``strata``.
 
@@ -324,6 +325,14 @@ def validation_split(data, strata, fraction, seed):
             "a larger validation_split, or no validation data "
             "(early_stopping=False, validation_split=None)."
         ) from None
+    if len(held_out) < MIN_VALIDATION_SAMPLES:  # one row is no loss to monitor
+        raise ValueError(
+            f"The validation set is too small: validation_split={fraction} of "
+            f"the {len(weights)} samples holds out {len(held_out)}, and at least "
+            f"{MIN_VALIDATION_SAMPLES} are needed. Use more data, a larger "
+            "validation_split, or no validation data (early_stopping=False, "
+            "validation_split=None)."
+        )
     return (
         (X[train], targets[train], weights[train]),
         (X[held_out], targets[held_out], weights[held_out]),

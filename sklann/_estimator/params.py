@@ -32,7 +32,13 @@ CLASSIFICATION_LOSSES = ("auto", "binary_crossentropy", "categorical_crossentrop
 # Other spellings from Keras (2 and 3) and scikit-learn, by parameter. Case
 # and underscores are ignored on top of these (see sklann._estimator.names).
 ALIASES = {
-    "activation": {"silu": "swish", "leaky": "leaky_relu"},
+    # scikit-learn's names too: its MLP says "logistic" and "identity"
+    "activation": {
+        "silu": "swish",
+        "leaky": "leaky_relu",
+        "logistic": "sigmoid",
+        "identity": "linear",
+    },
     # keras.initializers.get's own aliases, which Keras 2 articles use
     "kernel_initializer": {
         "uniform": "random_uniform",
