@@ -284,7 +284,10 @@ def initial_weights(spec, seed):
                 if name == "output"
                 else (spec.kernel_initializer)
             )
-            value = _seeded_initializer(initializer, seeds[name])(slot.shape, dtype)
+            # Drawn in float32 for every precision: "float64" starts from the
+            # same network, so it changes the arithmetic only.
+            draw = _seeded_initializer(initializer, seeds[name])(slot.shape, "float32")
+            value = np.asarray(draw).astype(dtype)
         elif slot.name == "seed_generator_state":
             value = np.array([seeds[name], 0], dtype=np.int64)
         else:
