@@ -9,6 +9,7 @@ microseconds, and each row's output is independent of batching.
 """
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._network.activations import ACTIVATIONS, SELU_ALPHA, SELU_SCALE
 from ._network.layers import BATCH_NORM_EPSILON, network_layers
@@ -133,7 +134,10 @@ def _affine_step(scale, shift):
 
 
 def forward(plan, X, dtype=np.float64):
-    """Run ``plan`` on a dense batch ``X``, as ``dtype`` (the plan's precision).
+    """Run ``plan`` on a batch ``X``, as ``dtype`` (the plan's precision).
+
+    ``X`` may be a sparse matrix when the plan's first step is a Dense layer,
+    as in the deterministic plan (its input dropout does nothing).
 
     Examples
     --------
@@ -142,7 +146,8 @@ def forward(plan, X, dtype=np.float64):
     >>> forward(plan, np.array([[-1.0, 3.0]]))
     array([[0., 6.]])
     """
-    outputs = np.asarray(X, dtype=dtype)
+    # Sparse rows go to the first Dense layer as they are (scipy's product).
+    outputs = X.astype(dtype) if sp.issparse(X) else np.asarray(X, dtype=dtype)
     for step in plan:
         outputs = step(outputs)
     return outputs

@@ -46,7 +46,7 @@ def test_dense_chunks_never_densify_more_than_a_chunk():
     np.testing.assert_array_equal(np.vstack(chunks), X.toarray())
 
 
-SPARSE_PREDICT = """
+SPARSE_MATRIX = """
 import resource, sys
 import numpy as np
 import scipy.sparse as sp
@@ -61,20 +61,35 @@ y = rng.randint(0, 2, 20_000)
 clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=1, random_state=0)
 clf.fit(X[:500], y[:500])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-clf.predict_proba(X)
+"""
+PEAK_GROWTH = """
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print((after - before) / 1024)  # MiB (ru_maxrss is in KiB on Linux)
 """
+
+
+def peak_growth_mib(operation):
+    """The growth of a fresh process's peak RSS over ``operation`` on the matrix."""
+    code = SPARSE_MATRIX + operation + PEAK_GROWTH
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return float(run.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in KiB: Linux")
 def test_sparse_prediction_memory_is_bounded_by_chunks_not_rows():
     # 20,000 x 50,000 at 0.1% density is 12 MB as CSR and 8 GB dense; a
-    # chunk of 4,096 dense float64 rows was 1.6 GB, one of 32 MiB is 84 rows.
-    run = subprocess.run(
-        [sys.executable, "-c", SPARSE_PREDICT], capture_output=True, text=True
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    growth = float(run.stdout.strip().splitlines()[-1])
+    # chunk of 4,096 dense float64 rows was 1.6 GB. Now the sparse rows meet
+    # the first layer as they are.
+    growth = peak_growth_mib("clf.predict_proba(X)")
     assert growth < 400, f"predict grew the peak RSS by {growth:.0f} MiB"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in KiB: Linux")
+def test_sparse_fit_with_validation_data_stays_sparse():
+    # The 2,000 held-out rows were densified 8,192 rows at a time: 400 MB at
+    # once (+1.7 GB on 100,000 x 50,000); now chunks of 32 MiB.
+    growth = peak_growth_mib("clf.set_params(early_stopping=True).fit(X, y)")
+    assert growth < 250, f"fit grew the peak RSS by {growth:.0f} MiB"

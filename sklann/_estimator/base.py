@@ -20,7 +20,7 @@ from .._network.layers import (
     check_weight_shapes,
     trainable_weights,
 )
-from .._training.data import dense_chunks
+from .._training.data import prediction_chunks
 from .._training.stopping import PlateauMonitor, StopMonitor
 from .._version import check_version
 from .configuration import ConfigurationMixin
@@ -257,7 +257,8 @@ class BaseMLP(ConfigurationMixin, FitFlowMixin, KerasModelMixin, BaseWrapper):
         if mc_samples is not None:
             return self._mc_dropout_outputs(X, _check_mc_samples(mc_samples))
         plan = self._inference_plan()
-        chunks = [forward(plan, chunk) for chunk in dense_chunks(X)]
+        widest = max((*self._spec.hidden_layer_sizes, self._spec.n_outputs))
+        chunks = [forward(plan, chunk) for chunk in prediction_chunks(X, widest)]
         return np.concatenate(chunks) if chunks else np.empty((0,))
 
     def _mc_dropout_outputs(self, X, mc_samples):

@@ -80,6 +80,13 @@ def features_spec(sparse, dtype=tf.float32):
     )
 
 
+def n_columns(features):
+    """The width of :func:`graph_features`'s result, as an int32 tensor (graph code)."""
+    if isinstance(features, SparseRows):
+        return tf.cast(features.n_columns, tf.int32)
+    return tf.shape(features)[1]
+
+
 def gather_rows(features, indices):
     """Gather the rows ``indices`` of ``features`` as a dense batch (graph code)."""
     if not isinstance(features, SparseRows):
@@ -116,6 +123,29 @@ def dense_chunks(X, chunk_rows=None, dtype=np.float64):
         if sp.issparse(chunk):
             chunk = chunk.toarray()
         yield np.asarray(chunk, dtype=dtype)
+
+
+def prediction_chunks(X, widest_layer):
+    """Yield ``X`` in row chunks for the deterministic NumPy forward pass.
+
+    Dense input comes as :func:`dense_chunks`. Sparse rows stay sparse (as
+    float64): the first Dense layer multiplies them as they are, so a chunk
+    is bounded by the bytes of the widest layer's outputs, not of the dense
+    input, which is never built.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> chunks = list(prediction_chunks(sp.csr_matrix(np.eye(3)), widest_layer=8))
+    >>> [(type(c).__name__, c.shape) for c in chunks]
+    [('csr_matrix', (3, 3))]
+    """
+    if not sp.issparse(X):
+        yield from dense_chunks(X)
+        return
+    rows = chunk_rows_for(np.empty((0, widest_layer)))
+    for start in range(0, X.shape[0], rows):
+        yield X[start : start + rows].astype(np.float64)
 
 
 def chunk_rows_for(X, dtype=np.float64):

@@ -15,12 +15,14 @@ import tensorflow as tf
 
 from .._network.forward import GraphNetwork
 from .._network.layers import LAYER_VARIABLES
-from .data import gather_rows
+from .data import gather_rows, n_columns
 from .metrics import graph_metric
 from .state import FlatState, flatten, views
 
-# Rows per forward pass when the validation loss is computed.
-VALIDATION_CHUNK_ROWS = 8192
+# The validation loss runs its forward passes on chunks of at most this many
+# bytes of dense features (8,192 rows of 1,024 float32 features): a wide
+# sparse validation set is densified a few rows at a time, not 8,192.
+VALIDATION_CHUNK_BYTES = 32 * 2**20
 
 
 class StepState(NamedTuple):
@@ -154,9 +156,11 @@ class TrainingStep:
         features, targets, sample_weights = validation
         n_samples = tf.shape(sample_weights)[0]
         weights = self.weights(state.params, state.moving, state.seeds, where)
+        row_bytes = n_columns(features) * self.network.output_dtype.size
+        chunk_rows = tf.maximum(1, VALIDATION_CHUNK_BYTES // row_bytes)
 
         def body(start, total, states):
-            stop = tf.minimum(start + VALIDATION_CHUNK_ROWS, n_samples)
+            stop = tf.minimum(start + chunk_rows, n_samples)
             indices = tf.range(start, stop)
             chunk = (
                 gather_rows(features, indices),
