@@ -29,6 +29,7 @@ bench: $(BENCH_INSTALLED)
 	$(PY) benchmarks/search.py
 	$(PY) benchmarks/first_search.py
 	$(PY) benchmarks/target_scaling.py
+	$(PY) benchmarks/memory.py
 
 $(DOCS_INSTALLED): $(INSTALLED)
 	$(PY) -m pip install --quiet -e ".[docs]"
