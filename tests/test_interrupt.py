@@ -56,6 +56,14 @@ CHILD = textwrap.dedent(
         "replay_matches": bool(np.allclose(
             clf.predict_proba(X), replay.predict_proba(X), rtol=1e-5, atol=1e-7
         )),
+        # Adam's moments and step count too: training on continues as the
+        # uninterrupted run would have.
+        "optimizer_matches": all(
+            np.allclose(ours, theirs, rtol=1e-5, atol=1e-7)
+            for ours, theirs in zip(
+                clf._state()[1], replay._state()[1], strict=True
+            )
+        ),
     }))
     """
 )
@@ -105,7 +113,7 @@ def test_sigint_stops_training_and_keeps_the_last_completed_epoch(mode):
     interrupted = [w for w in report["warnings"] if "interrupted (Ctrl-C)" in w]
     assert len(interrupted) == 1, report
     assert f"n_iter_={report['n_iter']}" in interrupted[0]
-    assert report["replay_matches"], report
+    assert report["replay_matches"] and report["optimizer_matches"], report
     assert report["n_iter"] == 0 or report["accuracy"] > 0.5, report  # usable
 
 
@@ -113,7 +121,7 @@ def test_sigint_stops_training_and_keeps_the_last_completed_epoch(mode):
 def test_ctrl_c_between_epochs_stops_after_that_epoch():
     report = run_child("at_epoch_5")
     assert report["n_iter"] == report["epochs_logged"] == 5, report
-    assert report["replay_matches"], report
+    assert report["replay_matches"] and report["optimizer_matches"], report
 
 
 def test_errors_in_the_worker_reach_the_caller():
