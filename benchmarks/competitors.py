@@ -1,6 +1,7 @@
 """The three estimators under comparison, configured to train the same network.
 
-Each factory takes the hidden layer sizes, epochs, learning rate and L2 and
+Each factory takes the hidden layer sizes, epochs, learning rate and L2 (in
+Keras's convention, converted for the others by :mod:`penalties`) and
 returns an unfitted estimator: one hidden ReLU stack, Adam, batch 200, no
 early stopping and no convergence stop, so that every library runs exactly
 the same number of epochs. All start from Glorot-uniform kernels, as
@@ -11,13 +12,12 @@ an engine one).
 
 import keras
 import numpy as np
+from penalties import BATCH, sklearn_alpha, torch_weight_decay
 from scikeras.wrappers import KerasClassifier, KerasRegressor
 from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
 from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
 
 from sklann import MLPClassifier, MLPRegressor
-
-BATCH = 200
 
 
 def sklann_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
@@ -37,13 +37,13 @@ def sklann_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
 
 def sklearn_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
     cls = SklearnMLPClassifier if task == "classification" else SklearnMLPRegressor
-    # alpha is sklearn's L2 (0.5 * alpha * ||w||^2 / n); tol=0 and a patience
-    # above the epoch count make it run every epoch, as the others do.
+    # tol=0 and a patience above the epoch count make it run every epoch, as
+    # the others do.
     return cls(
         hidden_layer_sizes=hidden,
         max_iter=epochs,
         learning_rate_init=lr,
-        alpha=l2,
+        alpha=sklearn_alpha(l2),
         batch_size=BATCH,
         tol=0.0,
         n_iter_no_change=epochs + 1,
@@ -134,9 +134,9 @@ else:
 def skorch_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
     """skorch (PyTorch) with the same network: ReLU stack, Adam, batch 200.
 
-    Classification only. L2 is PyTorch's ``weight_decay`` (an L2 gradient
-    term on every parameter), the nearest flat setting, not the same penalty
-    as the others'. Needs the optional ``bench`` extra.
+    Classification only. L2 is PyTorch's ``weight_decay`` with the same
+    gradient on the kernels (and on the biases, which the others leave
+    alone). Needs the optional ``bench`` extra.
     """
     if torch is None:
         raise ImportError('skorch needs the bench extra: pip install -e ".[bench]"')
@@ -150,7 +150,7 @@ def skorch_model(task, hidden, epochs, lr=1e-3, l2=0.0, seed=0):
         max_epochs=epochs,
         lr=lr,
         optimizer=torch.optim.Adam,
-        optimizer__weight_decay=l2,
+        optimizer__weight_decay=torch_weight_decay(l2),
         batch_size=BATCH,
         train_split=None,
         verbose=0,

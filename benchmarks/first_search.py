@@ -11,8 +11,9 @@ Scenarios, on the digits data (1,347 training rows, 64 features, scaled to
 
 - ``grid``: ``GridSearchCV`` of 8 candidates x 5 folds x 20 epochs over
   the hidden layer sizes ``(50,)``/``(100,)``, the learning rate
-  ``1e-3``/``1e-2`` and L2 ``0``/``1e-4`` (scikit-learn's ``alpha``,
-  skorch's ``weight_decay``), every other setting each library's default.
+  ``1e-3``/``1e-2`` and L2 ``0``/``1e-4`` (in Keras's convention; the same
+  penalty as scikit-learn's ``alpha`` and skorch's ``weight_decay``, see
+  ``penalties.py``), every other setting each library's default.
   sklann with ``n_jobs=1``, ``n_jobs=2`` as written (joblib's loky
   processes) and ``n_jobs=2`` under ``joblib.parallel_config(
   backend="threading")``; scikit-learn with ``n_jobs=1`` and ``2``; skorch
@@ -46,6 +47,7 @@ import time
 from pathlib import Path
 
 from fresh import run_child
+from penalties import sklearn_alpha, torch_weight_decay
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -65,12 +67,12 @@ GRIDS = {
     "scikit-learn": {
         "hidden_layer_sizes": [(50,), (100,)],
         "learning_rate_init": [1e-3, 1e-2],
-        "alpha": [0.0, 1e-4],
+        "alpha": [sklearn_alpha(0.0), sklearn_alpha(1e-4)],
     },
     "skorch": {
         "module__hidden": [(50,), (100,)],
         "lr": [1e-3, 1e-2],
-        "optimizer__weight_decay": [0.0, 1e-4],
+        "optimizer__weight_decay": [torch_weight_decay(0.0), torch_weight_decay(1e-4)],
     },
 }
 
@@ -142,7 +144,14 @@ def _shared_space(library):
         ),
         "skorch": ("module__hidden", "optimizer__weight_decay", "lr", "batch_size"),
     }[library]
-    values = (sizes, loguniform(1e-6, 1e-2), loguniform(1e-4, 1e-2), [32, 64, 128, 256])
+    # L2 in each library's convention at batch 200 (approximate at the other
+    # batch sizes: scikit-learn's alpha is per batch size).
+    l2 = {
+        "sklann": loguniform(1e-6, 1e-2),
+        "scikit-learn": loguniform(sklearn_alpha(1e-6), sklearn_alpha(1e-2)),
+        "skorch": loguniform(torch_weight_decay(1e-6), torch_weight_decay(1e-2)),
+    }[library]
+    values = (sizes, l2, loguniform(1e-4, 1e-2), [32, 64, 128, 256])
     space = dict(zip(names, values, strict=True))
     if library == "scikit-learn":
         space["solver"] = ["adam", "sgd"]

@@ -38,6 +38,7 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 from competitors import COMPETITORS  # noqa: E402
+from penalties import sklearn_alpha  # noqa: E402
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
@@ -188,7 +189,7 @@ def _library_grid(library, grid):
         return {
             "hidden_layer_sizes": grid["hidden"],
             "learning_rate_init": grid["lr"],
-            "alpha": grid["l2"],
+            "alpha": [sklearn_alpha(l2) for l2 in grid["l2"]],
         }
     return {
         "model__hidden": grid["hidden"],
