@@ -6,14 +6,11 @@ after it. Nothing of the estimator changes until training has finished
 (:meth:`FitFlowMixin._commit`), so a failed fit keeps what was there.
 """
 
-import threading
 import warnings
 from contextlib import contextmanager
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils.validation import validate_data
 
 from .._compat import _check_sample_weight
@@ -30,7 +27,9 @@ from .._training.quiet import start_tensorflow
 from .._training.state import StateLayout
 from .._training.stopping import PlateauMonitor, StopMonitor
 from .._training.threads import apply_thread_budget
-from .hints import float32_rounding_warning, scaling_hint
+from .concurrency import one_fit_at_a_time
+from .held_out import validation_split
+from .hints import check_float32_range, float32_rounding_warning, scaling_hint
 
 
 class FitFlowMixin:
@@ -49,7 +48,7 @@ class FitFlowMixin:
         )
         dtype = training_dtype(self.precision)
         if dtype == np.float32 and X.dtype == np.float64:
-            _check_float32_range(X)
+            check_float32_range(X)
             float32_rounding_warning(X)
         return X.astype(dtype, copy=False), self._prepare_target(y)
 
@@ -284,61 +283,6 @@ class FitFlowMixin:
         return self.warm_start and self.__sklearn_is_fitted__()
 
 
-def _check_float32_range(X):
-    """Refuse float64 features that the float32 cast would make infinite."""
-    values = X.data if sp.issparse(X) else X
-    largest = np.abs(values).max(initial=0.0)
-    if largest > np.finfo(np.float32).max:
-        raise ValueError(
-            f"Input X contains a value too large for float32 training "
-            f"({largest:.3g}; float32 ends at 3.4e38). Scale the features "
-            "(StandardScaler), or set precision='float64'."
-        )
-
-
-# The fewest held-out rows a validation loss is computed on (as scikit-learn).
-MIN_VALIDATION_SAMPLES = 2
-
-
-def validation_split(data, strata, fraction, seed):
-    """Hold out ``fraction`` of the rows: shuffled, stratified if ``strata``.
-
-    Never the last rows (Keras's ``validation_split``), which would leak any
-    ordering of the data into the validation set.
-
-    Returns
-    -------
-    (X, targets, weights), (X, targets, weights)
-        The training rows and the held-out rows.
-    """
-    X, targets, weights = data
-    splitter = (ShuffleSplit if strata is None else StratifiedShuffleSplit)(
-        n_splits=1, test_size=fraction, random_state=seed
-    )
-    try:
-        train, held_out = next(splitter.split(X, strata))
-    except ValueError as error:
-        stratified = "" if strata is None else ", stratified by class,"
-        raise ValueError(
-            f"Could not hold out validation_split={fraction} of the "
-            f"{len(weights)} samples{stratified} ({error}). Use more data, "
-            "a larger validation_split, or no validation data "
-            "(early_stopping=False, validation_split=None)."
-        ) from None
-    if len(held_out) < MIN_VALIDATION_SAMPLES:  # one row is no loss to monitor
-        raise ValueError(
-            f"The validation set is too small: validation_split={fraction} of "
-            f"the {len(weights)} samples holds out {len(held_out)}, and at least "
-            f"{MIN_VALIDATION_SAMPLES} are needed. Use more data, a larger "
-            "validation_split, or no validation data (early_stopping=False, "
-            "validation_split=None)."
-        )
-    return (
-        (X[train], targets[train], weights[train]),
-        (X[held_out], targets[held_out], weights[held_out]),
-    )
-
-
 def epochs_trained(fit):
     """The epochs of every call so far: where a continued fit's schedule resumes."""
     return len(fit["history_"].get("loss", ()))
@@ -368,32 +312,3 @@ def recorded(fit, result, early_stopping):
         "_weights": list(weights),
         "_optimizer_state": result.optimizer,
     }
-
-
-# The estimators being fitted now, by id: one fit at a time per estimator.
-_FITTING = set()
-_FITTING_LOCK = threading.Lock()
-
-
-@contextmanager
-def one_fit_at_a_time(estimator):
-    """Refuse a second ``fit``/``partial_fit`` on an estimator still fitting.
-
-    Two threads training one estimator would merge their runs (their epochs
-    add up, their weights mix); each thread should fit its own clone.
-    """
-    key = id(estimator)
-    with _FITTING_LOCK:
-        if key in _FITTING:
-            raise RuntimeError(
-                f"This {type(estimator).__name__} is already being fitted (in "
-                "another thread, or from one of its callbacks); two fits at once "
-                "would merge their runs. Fit a clone in each thread: "
-                "sklearn.base.clone(estimator)."
-            )
-        _FITTING.add(key)
-    try:
-        yield
-    finally:
-        with _FITTING_LOCK:
-            _FITTING.discard(key)

@@ -11,6 +11,7 @@ convergence warning and the divergence error say so, and name the fix.
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 # A feature or target whose mean is further from 0 than this, or whose
 # standard deviation is above this, looks unscaled (standardised data: 0, 1).
@@ -104,4 +105,16 @@ def float32_rounding_warning(X):
             "Standardise the features (StandardScaler) or set precision='float64'.",
             UserWarning,
             stacklevel=7,  # the caller of fit
+        )
+
+
+def check_float32_range(X):
+    """Refuse float64 features that the float32 cast would make infinite."""
+    values = X.data if sp.issparse(X) else X
+    largest = np.abs(values).max(initial=0.0)
+    if largest > np.finfo(np.float32).max:
+        raise ValueError(
+            f"Input X contains a value too large for float32 training "
+            f"({largest:.3g}; float32 ends at 3.4e38). Scale the features "
+            "(StandardScaler), or set precision='float64'."
         )
