@@ -25,6 +25,7 @@ from .._training.stopping import PlateauMonitor, StopMonitor
 from .._version import check_version
 from .configuration import ConfigurationMixin
 from .fit_flow import FitFlowMixin
+from .full_batch import FullBatchMixin
 from .keras_model import KerasModelMixin
 from .names import with_suggestion
 from .params import (
@@ -39,7 +40,9 @@ from .scikeras import BaseWrapper
 FLOATS = [np.float64, np.float32]
 
 
-class BaseMLP(ConfigurationMixin, FitFlowMixin, KerasModelMixin, BaseWrapper):
+class BaseMLP(
+    ConfigurationMixin, FitFlowMixin, FullBatchMixin, KerasModelMixin, BaseWrapper
+):
     """Shared base of sklann's estimators; use MLPClassifier or MLPRegressor."""
 
     def __init__(
@@ -68,6 +71,7 @@ class BaseMLP(ConfigurationMixin, FitFlowMixin, KerasModelMixin, BaseWrapper):
         lr_warmup_epochs=0,
         loss="auto",
         epochs=200,
+        max_fun=15000,
         batch_size="auto",
         early_stopping="auto",
         validation_split=None,
@@ -105,6 +109,7 @@ class BaseMLP(ConfigurationMixin, FitFlowMixin, KerasModelMixin, BaseWrapper):
         self.lr_warmup_epochs = lr_warmup_epochs
         self.loss = loss
         self.epochs = epochs
+        self.max_fun = max_fun
         self.batch_size = batch_size
         self.early_stopping = early_stopping
         self.validation_split = validation_split

@@ -98,11 +98,13 @@ class ConfigurationMixin:
 
     def _build_optimizer(self):
         """A new Keras optimizer of the settings, for the Keras model of ``model_``."""
-        return build_optimizer(self._name("optimizer"), **self._optimizer_settings())
+        return build_optimizer(
+            self._keras_optimizer_name(), **self._optimizer_settings()
+        )
 
     def _update_rule(self, spec):
         return update_rule(
-            self._name("optimizer"), spec.precision, **self._optimizer_settings()
+            self._keras_optimizer_name(), spec.precision, **self._optimizer_settings()
         )
 
     def _loss_name(self, target):
@@ -156,6 +158,8 @@ class ConfigurationMixin:
         )
 
     def _uses_early_stopping(self, n_samples):
+        if self._full_batch():  # L-BFGS holds out nothing (True is refused)
+            return False
         if self.early_stopping == "auto":
             return n_samples > AUTO_EARLY_STOPPING_SAMPLES
         return self.early_stopping

@@ -36,7 +36,11 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     optimizer : str, keras.optimizers.Optimizer class or instance, \
 default="adam"
         ``sgd``, ``adam``, ``adamw``, ``nadam``, ``rmsprop``, ``adagrad``,
-        ``adadelta``, ``adamax``. An instance is copied and keeps its own
+        ``adadelta``, ``adamax``, or ``lbfgs``: full-batch L-BFGS (scipy's
+        L-BFGS-B), as scikit-learn's ``solver="lbfgs"``, for small data
+        sets; it needs no learning rate and refuses the settings that need
+        minibatches (dropout, batch norm, schedules, callbacks, early
+        stopping, clipping). An instance is copied and keeps its own
         settings. Routed parameters (``optimizer__beta_1=0.8``) set the
         optimizer's other arguments.
 
@@ -100,7 +104,11 @@ default="constant"
         ``learning_rate``, per step, before the schedule starts.
 
     epochs : int >= 1, default=200
-        Most passes over the training data.
+        Most passes over the training data (L-BFGS: most iterations).
+
+    max_fun : int >= 1, default=15000
+        ``optimizer="lbfgs"`` only: most evaluations of the loss, as
+        scikit-learn's ``max_fun``.
 
     batch_size : int >= 1 or "auto", default="auto"
         Minibatch size; ``"auto"`` is ``min(200, n_samples)``.

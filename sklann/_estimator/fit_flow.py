@@ -106,6 +106,13 @@ class FitFlowMixin:
         here on stops training after the current step (see
         :mod:`sklann._training.interrupt`).
         """
+        if incremental and self._full_batch():
+            raise ValueError(
+                "partial_fit trains one minibatch epoch, and optimizer='lbfgs' "
+                "trains on the whole data at once (scikit-learn's L-BFGS has no "
+                "partial_fit either). Use fit, with warm_start=True to continue, "
+                "or a minibatch optimizer (optimizer='adam')."
+            )
         if incremental and self.early_stopping is True:
             raise ValueError(
                 "partial_fit does not support early_stopping=True (as in "
@@ -197,6 +204,33 @@ class FitFlowMixin:
         start_tensorflow()
         rule = self._update_rule(spec)
         loss = TrainingLoss(self._loss_name(target), routed=self._routed("loss"))
+        epochs = 1 if incremental else self.epochs
+        if self._full_batch():
+            with self._hinted(data):
+                result = self._train_full_batch(
+                    fit, data, rule, loss, interrupt, epochs_trained(fit)
+                )
+            callbacks = []
+        else:
+            result, callbacks = self._train_minibatches(
+                fit,
+                data,
+                validation,
+                (early_stopping, incremental, interrupt),
+                rule,
+                loss,
+            )
+        self._commit(recorded(fit, result, early_stopping))
+        self.callbacks_ = callbacks
+        self._after_training(result, epochs, incremental, early_stopping, data)
+
+    def _train_minibatches(self, fit, data, validation, modes, rule, loss):
+        """Train with the compiled engine; the result and the callbacks it called.
+
+        ``modes`` is ``(early_stopping, incremental, interrupt)``.
+        """
+        early_stopping, incremental, interrupt = modes
+        spec, target = fit["_spec"], fit["target_encoder_"]
         program = self._program(spec, target, rule, loss)
         epochs = 1 if incremental else self.epochs
         stop = fit["_stop"] if incremental else StopMonitor()
@@ -231,9 +265,7 @@ class FitFlowMixin:
                 verbose=self.verbose,
                 interrupt=interrupt,
             )
-        self._commit(recorded(fit, result, early_stopping))
-        self.callbacks_ = callbacks
-        self._after_training(result, epochs, incremental, early_stopping, data)
+        return result, callbacks
 
     @contextmanager
     def _hinted(self, data):

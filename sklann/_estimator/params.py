@@ -15,6 +15,7 @@ from .._network.spec import INITIALIZER_CLASSES
 from .._training.losses import REGRESSION_LOSSES
 from .._training.optimizers import OPTIMIZER_CLASSES
 from .._training.schedules import SCHEDULES
+from .full_batch import FULL_BATCH, check_full_batch_settings
 from .names import Names, canonical_name
 
 # The activation parameter's vocabulary (the registry is _network.activations).
@@ -97,7 +98,7 @@ SHARED_CONSTRAINTS = {
     "l2": _penalty,
     "max_norm": _positive_or_none,
     "optimizer": [
-        Names(OPTIMIZERS),
+        Names((*OPTIMIZERS, "lbfgs")),
         HasMethods(["apply_gradients", "get_config"]),
         callable,
     ],
@@ -120,6 +121,7 @@ SHARED_CONSTRAINTS = {
     ],
     "lr_warmup_epochs": [Interval(Integral, 0, None, closed="left")],
     "epochs": [Interval(Integral, 1, None, closed="left")],
+    "max_fun": [Interval(Integral, 1, None, closed="left")],
     "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
     "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_split": [Interval(Real, 0, 1, closed="neither"), None],
@@ -235,6 +237,8 @@ def validate_cross_parameters(params, constraints):
             f"it is a factor; got {rate!r}."
         )
     _check_schedule_object(schedule, params["learning_rate"])
+    if canonical_name(constraints["optimizer"], params["optimizer"]) == FULL_BATCH:
+        check_full_batch_settings(params, schedule)
     _check_optimizer_object(params["optimizer"], params["learning_rate"])
     for name in params:
         if name not in constraints and name.split("__", 1)[0] not in ROUTING_PREFIXES:

@@ -127,6 +127,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         Returns
         -------
         y_mean : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            float32 for float32 ``X``, else float64.
         y_std : ndarray of the same shape
             Only with ``return_std=True``.
 
@@ -146,10 +147,13 @@ class MLPRegressor(RegressorMixin, BaseMLP):
                 "return_std=True needs mc_samples: the spread is taken across "
                 "MC dropout passes (for example mc_samples=100)."
             )
+        # float32 input gets float32 predictions, as scikit-learn's MLP gives.
+        dtype = np.float32 if getattr(X, "dtype", None) == np.float32 else np.float64
         outputs = self._network_outputs(X, mc_samples)
         if mc_samples is None:
-            return self.target_encoder_.predictions(outputs)
+            return self.target_encoder_.predictions(outputs).astype(dtype, copy=False)
         mean = self.target_encoder_.predictions(outputs.mean(axis=0))
         if not return_std:
-            return mean
-        return mean, self.target_encoder_.spread(outputs.std(axis=0))
+            return mean.astype(dtype, copy=False)
+        spread = self.target_encoder_.spread(outputs.std(axis=0))
+        return mean.astype(dtype, copy=False), spread.astype(dtype, copy=False)

@@ -25,6 +25,22 @@ from .state import FlatState, flatten, views
 VALIDATION_CHUNK_BYTES = 32 * 2**20
 
 
+def weighted_loss(network, per_sample_loss, weights, batch, hyper, training):
+    """The loss training minimises on ``batch``: weighted mean plus penalties.
+
+    Returns the loss, the network's outputs and its weights after the pass
+    (see :class:`~sklann._network.forward.GraphNetwork`). Graph code.
+    """
+    x, y, sample_weights = batch
+    logits, weights = network(weights, x, hyper, training)
+    outputs = network.output(logits)
+    per_sample = per_sample_loss(y, logits, outputs, hyper)
+    total = tf.reduce_sum(per_sample * tf.cast(sample_weights, per_sample.dtype))
+    loss = total / tf.cast(tf.reduce_sum(sample_weights), per_sample.dtype)
+    penalty = network.penalty(weights, hyper["l1"], hyper["l2"])
+    return loss + tf.cast(penalty, loss.dtype), outputs, weights
+
+
 class StepState(NamedTuple):
     """The loop state of one minibatch step."""
 
@@ -87,14 +103,9 @@ class TrainingStep:
 
     def loss(self, weights, batch, hyper, training):
         """Weighted mean loss plus penalties; the outputs and the updated weights."""
-        x, y, sample_weights = batch
-        logits, weights = self.network(weights, x, hyper, training)
-        outputs = self.network.output(logits)
-        per_sample = self.per_sample_loss(y, logits, outputs, hyper)
-        total = tf.reduce_sum(per_sample * tf.cast(sample_weights, per_sample.dtype))
-        loss = total / tf.cast(tf.reduce_sum(sample_weights), per_sample.dtype)
-        penalty = self.network.penalty(weights, hyper["l1"], hyper["l2"])
-        return loss + tf.cast(penalty, loss.dtype), outputs, weights
+        return weighted_loss(
+            self.network, self.per_sample_loss, weights, batch, hyper, training
+        )
 
     def constrain(self, hyper, where):
         if not self.structure.max_norm:

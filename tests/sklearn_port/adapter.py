@@ -11,11 +11,15 @@ The translations that are not a rename:
 
 - ``alpha`` is scikit-learn's L2 strength on the summed squares over the
   batch, halved: ``l2 = alpha / (2 * batch_size)`` in Keras's convention.
+  For a multilabel target, whose log-loss scikit-learn sums over the labels
+  (Keras averages), the learning rate is multiplied and ``l2`` divided by
+  the number of labels: the same updates.
 - ``n_iter_no_change=k`` stops after ``k + 1`` epochs without improvement:
   ``patience=k + 1``; ``np.inf`` never stops but still warns when
   ``max_iter`` runs out: ``patience=max_iter + 1``.
-- ``solver="lbfgs"`` has no sklann counterpart; the tests that name it are
-  trained with Adam, on full batches at ``learning_rate=0.01``.
+- ``solver="lbfgs"`` is ``optimizer="lbfgs"``, on which scikit-learn
+  ignores ``early_stopping`` and the minibatch settings; the adapter leaves
+  them out (sklann refuses them beside L-BFGS).
 - scikit-learn trains in the input's dtype: float64 input gets
   ``precision="float64"``, float32 input ``"float32"``.
 - ``validation_scores_`` are minus sklann's validation losses: sklann
@@ -28,7 +32,7 @@ from sklearn.utils._available_if import available_if
 
 import sklann
 
-SOLVERS = {"adam": "adam", "sgd": "sgd", "lbfgs": "adam"}
+SOLVERS = {"adam": "adam", "sgd": "sgd", "lbfgs": "lbfgs"}
 # scikit-learn's learning_rate (a schedule, for "sgd" only) to lr_schedule.
 SCHEDULES = {
     "constant": "constant",
@@ -98,18 +102,19 @@ class _Adapted(BaseEstimator):
     # -- training ------------------------------------------------------------------
 
     def fit(self, X, y, sample_weight=None):
-        estimator = self._estimator(X, keep=self.warm_start)
+        estimator = self._estimator(X, y, keep=self.warm_start)
         estimator.fit(X, y, sample_weight=sample_weight)
         return self
 
     def _partial_fit(self, X, y, **extra):
-        self._estimator(X, keep=True).partial_fit(X, y, **extra)
+        self._estimator(X, y, keep=True).partial_fit(X, y, **extra)
         return self
 
-    def _estimator(self, X, keep):
+    def _estimator(self, X, y, keep):
         """The sklann estimator to train: the fitted one when continuing."""
         regressor = self._sklann_class is sklann.MLPRegressor
-        params = sklann_params(self.get_params(), X, regressor)
+        labels = 1 if regressor or np.ndim(y) == 1 else np.shape(y)[1]
+        params = sklann_params(self.get_params(), X, regressor, labels)
         if keep and hasattr(self, "estimator_"):
             return self.estimator_.set_params(**params)
         self.estimator_ = self._sklann_class(**params)
@@ -212,8 +217,13 @@ class MLPRegressor(RegressorMixin, _Adapted):
         return self._partial_fit(X, y)
 
 
-def sklann_params(params, X, regressor):
-    """sklann's parameters for scikit-learn's ``params``, for training on ``X``."""
+def sklann_params(params, X, regressor, labels=1):
+    """sklann's parameters for scikit-learn's ``params``, for training on ``X``.
+
+    ``labels`` is the number of columns of a multilabel target: scikit-learn
+    sums the log-loss over them where Keras averages, so the same problem
+    has ``labels`` times the learning rate and a ``labels`` times weaker L2.
+    """
     n_samples = np.shape(X)[0] if hasattr(X, "shape") else len(X)
     full_batch = params["solver"] == "lbfgs"
     if full_batch:
@@ -227,18 +237,21 @@ def sklann_params(params, X, regressor):
         hidden_layer_sizes=params["hidden_layer_sizes"],
         activation=params["activation"],
         optimizer=SOLVERS[params["solver"]],
-        l2=params["alpha"] / (2 * batch),
-        batch_size=batch,
-        learning_rate=0.01 if full_batch else params["learning_rate_init"],
+        l2=params["alpha"] / (2 * batch * labels),
+        batch_size="auto" if full_batch else batch,
+        learning_rate=params["learning_rate_init"] * labels,
         epochs=params["max_iter"],
+        max_fun=params["max_fun"],
         shuffle=params["shuffle"],
         random_state=params["random_state"],
         tol=params["tol"],
         verbose=int(bool(params["verbose"])),
         warm_start=params["warm_start"],
-        early_stopping=params["early_stopping"],
+        early_stopping=params["early_stopping"] and not full_batch,
         validation_split=(
-            params["validation_fraction"] if params["early_stopping"] else None
+            params["validation_fraction"]
+            if params["early_stopping"] and not full_batch
+            else None
         ),
         # inf never stops, but still warns when max_iter runs out
         patience=params["max_iter"] + 1 if np.isinf(patience) else int(patience) + 1,
@@ -250,7 +263,7 @@ def sklann_params(params, X, regressor):
             nesterov=params["nesterovs_momentum"],
             lr_schedule=SCHEDULES[params["learning_rate"]],
         )
-    else:
+    elif params["solver"] == "adam":
         translated.update(
             optimizer__beta_1=params["beta_1"],
             optimizer__beta_2=params["beta_2"],

@@ -1,0 +1,101 @@
+"""``optimizer="lbfgs"``: full-batch training, as scikit-learn's ``solver="lbfgs"``.
+
+The estimator side of :mod:`sklann._training.lbfgs`: which settings it
+refuses (those that need minibatches), and how its result becomes a fit's
+history, monitors and state. ``epochs`` is L-BFGS's iteration budget and
+``max_fun`` its budget of loss evaluations, as in scikit-learn.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from .._training.engine import TrainingDiverged, TrainingResult
+from .._training.lbfgs import MINIBATCH_ONLY, train_lbfgs
+from .._training.stopping import StopMonitor
+
+FULL_BATCH = "lbfgs"
+
+
+def check_full_batch_settings(params, schedule):
+    """Refuse minibatch-only settings beside ``optimizer="lbfgs"``.
+
+    ``schedule`` is ``lr_schedule`` in sklann's spelling.
+    """
+    values = dict(params, lr_schedule=schedule)
+    set_ = [
+        f"{name}={values[name]!r}"
+        for name, off in MINIBATCH_ONLY.items()
+        if values[name] != off and not (name == "callbacks" and values[name] == [])
+    ]
+    if params["early_stopping"] is True:
+        set_.append("early_stopping=True")
+    set_ += [f"{name}=..." for name in params if name.startswith("optimizer__")]
+    if set_:
+        raise ValueError(
+            f"optimizer='lbfgs' trains on the whole data at once, so it cannot "
+            f"use {', '.join(set_)}, which need minibatches. Leave them at "
+            "their defaults, or use a minibatch optimizer (optimizer='adam')."
+        )
+
+
+class FullBatchMixin:
+    """Training with L-BFGS in place of the compiled minibatch engine."""
+
+    def _full_batch(self):
+        return self._name("optimizer") == FULL_BATCH
+
+    def _keras_optimizer_name(self):
+        """The optimizer's name for Keras: L-BFGS has none; plain SGD stands in.
+
+        ``model_`` is compiled with it, so that the Keras model trains on if
+        a user calls its ``fit``.
+        """
+        return "sgd" if self._full_batch() else self._name("optimizer")
+
+    def _train_full_batch(self, fit, data, rule, loss, interrupt, first_epoch):
+        """Train ``fit``'s weights with L-BFGS; a :class:`TrainingResult`."""
+        spec = fit["_spec"]
+        outcome = train_lbfgs(
+            spec,
+            loss,
+            self._hyperparameters(spec, rule, loss),
+            fit["_weights"],
+            data,
+            max_iter=self.epochs,
+            max_fun=self.max_fun,
+            tol=self.tol,
+            stop=lambda: interrupt.pressed,
+        )
+        losses = outcome.losses
+        if losses and not np.isfinite(losses[-1]):
+            raise TrainingDiverged(
+                f"Training diverged: the loss became {losses[-1]} at L-BFGS "
+                f"iteration {len(losses)}. Try standardised inputs "
+                "(StandardScaler) or a larger l2."
+            )
+        if not (outcome.converged or outcome.interrupted):
+            warnings.warn(
+                f"L-BFGS stopped before converging ({outcome.message}) after "
+                f"{len(losses)} iterations: raise epochs (its iteration "
+                f"budget, {self.epochs}) or max_fun ({self.max_fun}).",
+                ConvergenceWarning,
+                stacklevel=7,  # the caller of fit
+            )
+        best = int(np.argmin(losses)) if losses else -1
+        stop = StopMonitor(
+            best=np.float32(min(losses, default=np.inf)),
+            wait=np.int32(0),
+            best_epoch=np.int32(first_epoch + best if losses else -1),
+        )
+        return TrainingResult(
+            logs={"loss": losses},
+            stop=stop,
+            plateau=fit["_plateau"],
+            stopped=True,  # converged, or warned about above
+            interrupted=outcome.interrupted,
+            weights=outcome.weights,
+            optimizer=fit["_optimizer_state"],
+            best_weights=outcome.weights,
+        )
