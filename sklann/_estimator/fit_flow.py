@@ -17,22 +17,20 @@ from .._compat import _check_sample_weight
 from .._inference import inference_plan
 from .._network.layers import trainable_weights
 from .._network.spec import initial_weights
-from .._training.callbacks import check_callbacks
 from .._training.data import training_dtype
-from .._training.engine import FitPlan, TrainingDiverged, train
+from .._training.engine import TrainingDiverged
 from .._training.interrupt import InterruptRequest, interrupt_handler
 from .._training.losses import TrainingLoss
-from .._training.pool import PROGRAMS
 from .._training.quiet import start_tensorflow
-from .._training.state import StateLayout
 from .._training.stopping import PlateauMonitor, StopMonitor
 from .._training.threads import apply_thread_budget
 from .concurrency import one_fit_at_a_time
 from .held_out import validation_split
 from .hints import check_float32_range, float32_rounding_warning, scaling_hint
+from .minibatch import MinibatchMixin, epochs_trained
 
 
-class FitFlowMixin:
+class FitFlowMixin(MinibatchMixin):
     """How ``fit`` and ``partial_fit`` train: validate, split, train, commit."""
 
     def _validate_training_data(self, X, y, reset):
@@ -224,49 +222,6 @@ class FitFlowMixin:
         self.callbacks_ = callbacks
         self._after_training(result, epochs, incremental, early_stopping, data)
 
-    def _train_minibatches(self, fit, data, validation, modes, rule, loss):
-        """Train with the compiled engine; the result and the callbacks it called.
-
-        ``modes`` is ``(early_stopping, incremental, interrupt)``.
-        """
-        early_stopping, incremental, interrupt = modes
-        spec, target = fit["_spec"], fit["target_encoder_"]
-        program = self._program(spec, target, rule, loss)
-        epochs = 1 if incremental else self.epochs
-        stop = fit["_stop"] if incremental else StopMonitor()
-        plan = FitPlan(
-            epochs=epochs,
-            batch_size=self._batch_size(),
-            shuffle=self.shuffle,
-            seed=fit["_order_seed"],
-            schedule=self._rate_schedule(rule),
-            hyper=self._hyperparameters(spec, rule, loss),
-            rules=self._stop_rules(incremental, early_stopping),
-            initial_epoch=epochs_trained(fit),
-            previous_rate=(fit["history_"].get("learning_rate") or [None])[-1],
-        )
-        callbacks = self._callbacks()
-        check_callbacks(callbacks, validation is not None)
-        view = None
-        if callbacks:
-            view = self._callback_view(fit)
-            fit["_keras_view"] = view
-        with PROGRAMS.training(), self._hinted(data):
-            result = train(
-                program,
-                StateLayout(spec, rule),
-                (fit["_weights"], fit["_optimizer_state"]),
-                data,
-                plan,
-                validation=validation,
-                monitors=(stop, fit["_plateau"]),
-                callbacks=callbacks,
-                view=view,
-                verbose=self.verbose,
-                interrupt=interrupt,
-            )
-        return result, callbacks
-
     @contextmanager
     def _hinted(self, data):
         """Re-raise a divergence with a hint on unscaled data, when they look so."""
@@ -313,11 +268,6 @@ class FitFlowMixin:
     def _continues(self):
         """Whether ``fit`` continues from the fitted weights (``warm_start``)."""
         return self.warm_start and self.__sklearn_is_fitted__()
-
-
-def epochs_trained(fit):
-    """The epochs of every call so far: where a continued fit's schedule resumes."""
-    return len(fit["history_"].get("loss", ()))
 
 
 def recorded(fit, result, early_stopping):
