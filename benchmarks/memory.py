@@ -18,7 +18,6 @@ to ``benchmarks/results/memory.{md,json}``.
 import argparse
 import json
 import os
-import platform
 import resource
 import sys
 import time
@@ -32,8 +31,8 @@ import scipy.sparse as sp  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fresh import run_child  # noqa: E402
+from report import new_results, save_report  # noqa: E402
 
-RESULTS = Path(__file__).parent / "results"
 SCENARIOS = ("sparse fit", "sparse predict", "1M-row predict")
 LIBRARIES = ("sklann", "scikit-learn")
 
@@ -111,11 +110,7 @@ def markdown(results):
 
 
 def main():
-    results = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-        "date": time.strftime("%Y-%m-%d"),
-        "scenarios": {},
-    }
+    results = new_results(scenarios={})
     for name in SCENARIOS:
         runs = {
             library: run_child(__file__, scenario=name, library=library)
@@ -123,16 +118,12 @@ def main():
         }
         results["scenarios"][name] = runs
         print(f"  {name}: {runs}", flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "memory.json").write_text(json.dumps(results, indent=1))
     header = (
         f"Measured {results['date']} on {results['machine']} by "
         "`benchmarks/memory.py`; each operation in a fresh process, growth of "
         "the peak RSS over the peak before it (the data already built)."
     )
-    table = markdown(results)
-    (RESULTS / "memory.md").write_text(f"{header}\n\n{table}\n")
-    print(table)
+    save_report("memory", results, header, markdown(results))
     return 0
 
 

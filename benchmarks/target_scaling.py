@@ -13,9 +13,7 @@ test RMSE and R² over the folds; results go to
 ``benchmarks/results/target_scaling.{md,json}``.
 """
 
-import json
 import os
-import platform
 import sys
 import time
 import warnings
@@ -34,7 +32,8 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklann import MLPRegressor  # noqa: E402
 from sklann.datasets import load_abalone, load_wine_quality  # noqa: E402
 
-RESULTS = Path(__file__).parent / "results"
+sys.path.insert(0, str(Path(__file__).parent))
+from report import new_results, save_report  # noqa: E402
 
 
 def data_sets():
@@ -94,27 +93,19 @@ def markdown(results):
 
 
 def main():
-    results = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-        "date": time.strftime("%Y-%m-%d"),
-        "sets": {},
-    }
+    results = new_results(sets={})
     for name, (X, y) in data_sets().items():
         runs = {"mean": float(y.mean()), "std": float(y.std()), "models": {}}
         for model, make in MODELS.items():
             runs["models"][model] = evaluate(make(), X, y)
             print(f"  {name}, {model}: {runs['models'][model]}", flush=True)
         results["sets"][name] = runs
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "target_scaling.json").write_text(json.dumps(results, indent=1))
     header = (
         f"Measured {results['date']} on {results['machine']} by "
         "`benchmarks/target_scaling.py`; mean over 5 shuffled folds, each model "
         "in `make_pipeline(StandardScaler(), model)` at its defaults."
     )
-    table = markdown(results)
-    (RESULTS / "target_scaling.md").write_text(f"{header}\n\n{table}\n")
-    print(table)
+    save_report("target_scaling", results, header, markdown(results))
     return 0
 
 
