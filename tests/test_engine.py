@@ -280,8 +280,11 @@ class _FailsAtEpoch3(keras.callbacks.Callback):
             raise self.error
 
 
+# MemoryError as an allocation failure in the middle of training raises it.
 @pytest.mark.parametrize(
-    "error", [RuntimeError("boom"), KeyboardInterrupt()], ids=["exception", "Ctrl-C"]
+    "error",
+    [RuntimeError("boom"), KeyboardInterrupt(), MemoryError()],
+    ids=["exception", "Ctrl-C", "MemoryError"],
 )
 def test_a_failing_callback_leaves_the_previous_model_as_it_was(error):
     X, y = load_iris(return_X_y=True)
