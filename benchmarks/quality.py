@@ -1,0 +1,234 @@
+"""Model quality at the defaults: sklann against scikit-learn's MLP (and RealMLP).
+
+Run with ``make bench`` (or ``python benchmarks/quality.py``; ``--sets
+sonar,pima`` runs some sets only). The protocol of issue 17's table:
+
+- small sets (sonar, ionosphere, Pima, banknote, breast cancer, digits):
+  5-fold stratified cross-validation (shuffled, seed 0), accuracy; the
+  spread is the standard deviation over the folds;
+- larger tasks, on a held-out split: adult (its official test file;
+  accuracy and ROC AUC), mammography (25% stratified test split, seed 0;
+  ROC AUC), wine quality red + white and abalone (25% test split, seed 0;
+  RMSE); the spread is the standard deviation over 3 model seeds.
+
+Every model runs behind the same preprocessing: ``StandardScaler`` (adult:
+scaled numbers and one-hot categories; abalone: one-hot sex), each library
+at its defaults with ``random_state``. RealMLP-TD (pytabkit) joins when it
+is installed. Results go to ``benchmarks/results/quality.{md,json}``.
+"""
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import make_column_selector, make_column_transformer
+from sklearn.datasets import load_breast_cancer, load_digits
+from sklearn.metrics import accuracy_score, roc_auc_score, root_mean_squared_error
+from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.neural_network import MLPClassifier as SklearnClassifier
+from sklearn.neural_network import MLPRegressor as SklearnRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from sklann import MLPClassifier, MLPRegressor
+from sklann import datasets as bundled
+
+sys.path.insert(0, str(Path(__file__).parent))
+from report import new_results, save_report  # noqa: E402
+
+SEEDS = (0, 1, 2)
+
+
+def _scaled():
+    return StandardScaler()
+
+
+def _adult_preprocessing():
+    return make_column_transformer(
+        (StandardScaler(), make_column_selector(dtype_include="number")),
+        (
+            OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+            make_column_selector(dtype_exclude="number"),
+        ),
+    )
+
+
+def small_sets():
+    """name: (X, y) for the cross-validated sets."""
+    return {
+        "sonar": bundled.load_sonar(),
+        "ionosphere": bundled.load_ionosphere(),
+        "Pima": bundled.load_pima(),
+        "banknote": bundled.load_banknote(),
+        "breast cancer": load_breast_cancer(return_X_y=True),
+        "digits": load_digits(return_X_y=True),
+    }
+
+
+def held_out_tasks():
+    """name: (task, X_train, X_test, y_train, y_test, preprocessing)."""
+    adult_train, adult_test = bundled.load_adult("train"), bundled.load_adult("test")
+    mammography_X, mammography_y = bundled.load_mammography()
+    mammography = train_test_split(
+        mammography_X,
+        mammography_y,
+        test_size=0.25,
+        stratify=mammography_y,
+        random_state=0,
+    )
+    red, white = bundled.load_wine_quality("red"), bundled.load_wine_quality("white")
+    wine_X = pd.concat([red[0], white[0]], ignore_index=True)
+    wine_y = np.concatenate([np.asarray(red[1]), np.asarray(white[1])]).astype(float)
+    abalone_X, abalone_y = bundled.load_abalone()
+    abalone_X = pd.get_dummies(abalone_X, columns=["sex"], dtype=float)
+    return {
+        "adult": (
+            "binary",
+            adult_train[0],
+            adult_test[0],
+            adult_train[1],
+            adult_test[1],
+            _adult_preprocessing,
+        ),
+        "mammography": ("auc", *mammography, _scaled),
+        "wine quality": (
+            "regression",
+            *train_test_split(wine_X, wine_y, test_size=0.25, random_state=0),
+            _scaled,
+        ),
+        "abalone": (
+            "regression",
+            *train_test_split(
+                abalone_X, np.asarray(abalone_y, float), test_size=0.25, random_state=0
+            ),
+            _scaled,
+        ),
+    }
+
+
+def models(regression):
+    """Each column's model maker, ``make(seed)``, for the task."""
+    if regression:
+        makers = {
+            "scikit-learn MLP": lambda seed: SklearnRegressor(random_state=seed),
+            "sklann default": lambda seed: MLPRegressor(random_state=seed),
+        }
+    else:
+        makers = {
+            "scikit-learn MLP": lambda seed: SklearnClassifier(random_state=seed),
+            "sklann default": lambda seed: MLPClassifier(random_state=seed),
+        }
+    realmlp = _realmlp(regression)
+    if realmlp is not None:
+        makers["RealMLP-TD"] = realmlp
+    return makers
+
+
+def _realmlp(regression):
+    try:
+        from pytabkit import RealMLP_TD_Classifier, RealMLP_TD_Regressor
+    except ImportError:
+        return None
+    cls = RealMLP_TD_Regressor if regression else RealMLP_TD_Classifier
+    return lambda seed: cls(random_state=seed, n_threads=1)
+
+
+def cross_validated(make, X, y):
+    """Fold accuracies of ``make_pipeline(StandardScaler(), make(0))``."""
+    scores = []
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    for train, test in folds.split(X, y):
+        model = make_pipeline(StandardScaler(), make(0)).fit(X[train], y[train])
+        scores.append(accuracy_score(y[test], model.predict(X[test])))
+    return {"accuracy": scores}
+
+
+def held_out(make, task, X_train, X_test, y_train, y_test, preprocessing):
+    """Each seed's test metrics on the held-out split."""
+    metrics = {}
+    for seed in SEEDS:
+        model = make_pipeline(preprocessing(), make(seed)).fit(X_train, y_train)
+        for name, value in _metrics(model, task, X_test, y_test).items():
+            metrics.setdefault(name, []).append(value)
+    return metrics
+
+
+def _metrics(model, task, X_test, y_test):
+    if task == "regression":
+        return {"RMSE": root_mean_squared_error(y_test, model.predict(X_test))}
+    positive = model.predict_proba(X_test)[:, 1]
+    auc = roc_auc_score(y_test == model.classes_[1], positive)
+    if task == "auc":
+        return {"ROC AUC": auc}
+    return {"accuracy": accuracy_score(y_test, model.predict(X_test)), "ROC AUC": auc}
+
+
+def timed(function, *args):
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarnings at the defaults
+        result = function(*args)
+    result["seconds"] = time.perf_counter() - started
+    return result
+
+
+def markdown(results):
+    columns = sorted(
+        {column for runs in results["sets"].values() for column in runs},
+        key=["scikit-learn MLP", "sklann default", "RealMLP-TD"].index,
+    )
+    lines = [
+        "| data | metric | " + " | ".join(columns) + " |",
+        "|---|---|" + "---|" * len(columns),
+    ]
+    for data, runs in results["sets"].items():
+        metrics = [key for key in next(iter(runs.values())) if key != "seconds"]
+        for metric in metrics:
+            cells = [
+                _cell(runs[column][metric]) for column in columns if column in runs
+            ]
+            lines.append(f"| {data} | {metric} | " + " | ".join(cells) + " |")
+        times = [
+            f"{runs[column]['seconds']:.0f} s" for column in columns if column in runs
+        ]
+        lines.append(f"| {data} | time | " + " | ".join(times) + " |")
+    return "\n".join(lines)
+
+
+def _cell(values):
+    return f"{np.mean(values):.3f} ± {np.std(values):.3f}"
+
+
+def main(names=None):
+    results = new_results(sets={})
+    small = small_sets()
+    larger = held_out_tasks()
+    for name in names or [*small, *larger]:
+        runs = {}
+        for column, make in models(larger.get(name, ("",))[0] == "regression").items():
+            if name in small:
+                runs[column] = timed(cross_validated, make, *small[name])
+            else:
+                runs[column] = timed(held_out, make, *larger[name])
+            print(f"  {name}, {column}: {runs[column]}", flush=True)
+        results["sets"][name] = runs
+    header = (
+        f"Measured {results['date']} on {results['machine']} by "
+        "`benchmarks/quality.py`: mean ± standard deviation over 5 stratified "
+        "folds (small sets, accuracy) or 3 seeds on a held-out split (larger "
+        "tasks); every model at its library's defaults behind StandardScaler."
+    )
+    save_report("quality", results, header, markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sets", help="comma-separated names of the sets to run")
+    arguments = parser.parse_args()
+    sys.exit(main(arguments.sets.split(",") if arguments.sets else None))
