@@ -48,13 +48,13 @@ from pathlib import Path
 
 from fresh import run_child
 from penalties import sklearn_alpha, torch_weight_decay
+from report import update_readme
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
-README = ROOT / "README.md"
 EPOCHS = 20
 
 # The grid of run.py's GridSearchCV, in each library's own names.
@@ -421,14 +421,6 @@ def markdown(results):
     return "\n".join(lines)
 
 
-def _update_readme(text):
-    start, end = "<!-- first-search:start -->", "<!-- first-search:end -->"
-    readme = README.read_text()
-    if start in readme and end in readme:
-        before, rest = readme.split(start, 1)
-        README.write_text(f"{before}{start}\n{text}\n{end}{rest.split(end, 1)[1]}")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=SCENARIOS)
@@ -468,7 +460,7 @@ def main(argv=None):
         f"medians of {args.repeats} runs."
     )
     (RESULTS / "first_search.md").write_text(f"{header}\n\n{table}\n")
-    _update_readme(f"{header}\n\n{table}")
+    update_readme("first-search", f"{header}\n\n{table}")
     print(table)
     return 0
 

@@ -38,7 +38,7 @@ from sklann import MLPClassifier, MLPRegressor
 from sklann import datasets as bundled
 
 sys.path.insert(0, str(Path(__file__).parent))
-from report import new_results, save_report  # noqa: E402
+from report import new_results, save_report, update_readme  # noqa: E402
 
 SEEDS = (0, 1, 2)
 
@@ -223,7 +223,10 @@ def main(names=None):
         "folds (small sets, accuracy) or 3 seeds on a held-out split (larger "
         "tasks); every model at its library's defaults behind StandardScaler."
     )
-    save_report("quality", results, header, markdown(results))
+    table = markdown(results)
+    save_report("quality", results, header, table)
+    if names is None:  # the whole table only
+        update_readme("quality", f"{header}\n\n{table}")
     return 0
 
 

@@ -24,3 +24,15 @@ def new_results(**sections):
         "date": time.strftime("%Y-%m-%d"),
         **sections,
     }
+
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def update_readme(marker, text):
+    """Put ``text`` between ``<!-- marker:start -->`` and ``<!-- marker:end -->``."""
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    readme = README.read_text()
+    if start in readme and end in readme:
+        before, rest = readme.split(start, 1)
+        README.write_text(f"{before}{start}\n{text}\n{end}{rest.split(end, 1)[1]}")

@@ -39,10 +39,10 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 sys.path.insert(0, str(Path(__file__).parent))
 from competitors import COMPETITORS  # noqa: E402
 from penalties import sklearn_alpha  # noqa: E402
+from report import update_readme  # noqa: E402
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
-README = HERE.parent / "README.md"
 SCORE_TOLERANCE = 0.02  # accuracy or R^2 points
 
 
@@ -341,15 +341,6 @@ def score_shortfalls(fits):
     ]
 
 
-def update_readme(table, header):
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-    text = README.read_text()
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1]
-        README.write_text(f"{before}{start}\n{header}\n\n{table}\n{end}{after}")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -391,7 +382,7 @@ def main(argv=None):
         "over the other's."
     )
     (RESULTS / "latest.md").write_text(f"{header}\n\n{table}\n")
-    update_readme(table, header)
+    update_readme("bench", f"{header}\n\n{table}")
     print(table)
     # A faster fit that scores worse does not count: the run fails.
     shortfalls = score_shortfalls(results["fits"])

@@ -10,11 +10,12 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
         Activation of every hidden layer.
 
     kernel_initializer : str, default="auto"
-        ``"auto"`` picks He-normal for the ReLU family and ELU, LeCun-normal
-        for SELU and Glorot-uniform for tanh, sigmoid and linear (and for the
-        output layer). Also ``glorot_uniform``, ``glorot_normal``,
-        ``he_uniform``, ``he_normal``, ``lecun_uniform``, ``lecun_normal``,
-        ``orthogonal``, ``random_normal``, ``random_uniform``, ``zeros``.
+        ``"auto"`` picks Keras's default, Glorot-uniform, for every
+        activation (and the output layer) but SELU, which gets LeCun-normal
+        (see the activations guide for the measurements). Also
+        ``glorot_uniform``, ``glorot_normal``, ``he_uniform``, ``he_normal``,
+        ``lecun_uniform``, ``lecun_normal``, ``orthogonal``, ``random_normal``,
+        ``random_uniform``, ``zeros``.
 
     batch_normalization : {False, "before", "after"}, default=False
         Batch normalisation in each hidden layer, before or after its

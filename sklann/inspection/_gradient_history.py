@@ -75,8 +75,9 @@ class GradientNormHistory(keras.callbacks.Callback):
             warnings.warn(
                 f"Vanishing gradients: the first layer's gradient norm is "
                 f"{values[0] / values[-1]:.1e} times the output layer's "
-                f"({_shown(last)}). Try activation='relu' or 'elu' with He "
-                "initialization, fewer layers, or batch normalization.",
+                f"({_shown(last)}). Try activation='relu' or 'elu' with "
+                "kernel_initializer='he_normal', fewer layers, or batch "
+                "normalization.",
                 UserWarning,
                 stacklevel=2,
             )
