@@ -30,6 +30,7 @@ bench: $(BENCH_INSTALLED)
 	$(PY) benchmarks/first_search.py
 	$(PY) benchmarks/target_scaling.py
 	$(PY) benchmarks/memory.py
+	$(PY) benchmarks/quality.py
 
 $(DOCS_INSTALLED): $(INSTALLED)
 	$(PY) -m pip install --quiet -e ".[docs]"
