@@ -223,7 +223,8 @@ def main(names=None):
         f"Measured {results['date']} on {results['machine']} by "
         "`benchmarks/quality.py`: mean ± standard deviation over 5 stratified "
         "folds (small sets, accuracy) or 3 seeds on a held-out split (larger "
-        "tasks); every model at its library's defaults behind StandardScaler."
+        "tasks; RealMLP-TD one seed); every model at its library's defaults "
+        "behind StandardScaler."
     )
     table = markdown(results)
     save_report("quality", results, header, table)
