@@ -22,12 +22,17 @@ UNSCALED_STD = 10.0
 HINT_ROWS = 10_000
 
 
-def _largest_statistics(values):
-    """The mean furthest from 0 and the largest standard deviation of columns."""
+def _column_statistics(values):
+    """Each column's mean and standard deviation over the first ``HINT_ROWS``."""
     columns = np.asarray(values[:HINT_ROWS], dtype=np.float64).reshape(
         min(len(values), HINT_ROWS), -1
     )
-    means, stds = columns.mean(axis=0), columns.std(axis=0)
+    return columns.mean(axis=0), columns.std(axis=0)
+
+
+def _largest_statistics(values):
+    """The mean furthest from 0 and the largest standard deviation of columns."""
+    means, stds = _column_statistics(values)
     return means[np.argmax(np.abs(means))], stds.max()
 
 
@@ -92,8 +97,7 @@ def float32_rounding_warning(X):
     """
     if not isinstance(X, np.ndarray) or X.dtype != np.float64 or not len(X):
         return
-    columns = X[:HINT_ROWS]
-    means, stds = columns.mean(axis=0), columns.std(axis=0)
+    means, stds = _column_statistics(X)
     lost = np.flatnonzero((stds > 0) & (stds < np.abs(means) * FLOAT32_RELATIVE_SPREAD))
     if lost.size:
         column = lost[0]

@@ -13,9 +13,10 @@ import numpy as np
 import scipy.sparse as sp
 import tensorflow as tf
 
-# Prediction converts input to float64 in chunks of at most this many bytes
-# (4,096 rows of 1,024 features): bounded memory for wide or sparse data.
-PREDICT_CHUNK_BYTES = 32 * 2**20
+# Dense rows built at once are at most this many bytes: prediction's float64
+# chunks (4,096 rows of 1,024 features) and the validation loss's chunks in
+# training. Memory stays bounded for wide or sparse data.
+DENSE_CHUNK_BYTES = 32 * 2**20
 
 
 class SparseRows(NamedTuple):
@@ -105,7 +106,7 @@ def dense_chunks(X, chunk_rows=None, dtype=np.float64):
 
     Sparse input is densified, and float32 input converted, chunk by chunk,
     so prediction never holds more than a chunk of converted rows. By
-    default a chunk holds at most ``PREDICT_CHUNK_BYTES`` of ``dtype``
+    default a chunk holds at most ``DENSE_CHUNK_BYTES`` of ``dtype``
     values, whatever the width of ``X``.
 
     Examples
@@ -149,6 +150,6 @@ def prediction_chunks(X, widest_layer):
 
 
 def chunk_rows_for(X, dtype=np.float64):
-    """The rows of ``X`` that fill ``PREDICT_CHUNK_BYTES`` as ``dtype``."""
+    """The rows of ``X`` that fill ``DENSE_CHUNK_BYTES`` as ``dtype``."""
     row_bytes = max(1, X.shape[1]) * np.dtype(dtype).itemsize
-    return max(1, PREDICT_CHUNK_BYTES // row_bytes)
+    return max(1, DENSE_CHUNK_BYTES // row_bytes)

@@ -15,14 +15,9 @@ import tensorflow as tf
 
 from .._network.forward import GraphNetwork
 from .._network.layers import LAYER_VARIABLES
-from .data import gather_rows, n_columns
+from .data import DENSE_CHUNK_BYTES, gather_rows, n_columns
 from .metrics import graph_metric
 from .state import FlatState, flatten, views
-
-# The validation loss runs its forward passes on chunks of at most this many
-# bytes of dense features (8,192 rows of 1,024 float32 features): a wide
-# sparse validation set is densified a few rows at a time, not 8,192.
-VALIDATION_CHUNK_BYTES = 32 * 2**20
 
 
 def weighted_loss(network, per_sample_loss, weights, batch, hyper, training):
@@ -168,7 +163,8 @@ class TrainingStep:
         n_samples = tf.shape(sample_weights)[0]
         weights = self.weights(state.params, state.moving, state.seeds, where)
         row_bytes = n_columns(features) * self.network.output_dtype.size
-        chunk_rows = tf.maximum(1, VALIDATION_CHUNK_BYTES // row_bytes)
+        # A wide sparse validation set is densified a few rows at a time.
+        chunk_rows = tf.maximum(1, DENSE_CHUNK_BYTES // row_bytes)
 
         def body(start, total, states):
             stop = tf.minimum(start + chunk_rows, n_samples)
