@@ -86,6 +86,11 @@ def test_warm_start_continues_from_the_fitted_weights(regressor):
         dict(early_stopping=True),
         dict(clipnorm=1.0),
         dict(optimizer__beta_1=0.5),
+        # read by minibatch training only: they would do nothing here
+        dict(learning_rate=0.1),
+        dict(batch_size=32),
+        dict(patience=None),
+        dict(metrics=["mae"]),
     ],
     ids=lambda setting: next(iter(setting)),
 )
@@ -113,3 +118,15 @@ def test_a_lbfgs_model_saves_and_shows_a_keras_model(regressor, tmp_path):
         rtol=1e-4,
         atol=1e-5,
     )
+
+
+def test_max_fun_beside_a_minibatch_optimizer_is_refused():
+    with pytest.raises(ValueError, match="max_fun=100 bounds L-BFGS.*'lbfgs'"):
+        MLPRegressor(max_fun=100, epochs=2).fit(X_REG, Y_REG)
+
+
+def test_verbose_prints_each_iteration(capsys):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        MLPRegressor(**LBFGS, epochs=2, verbose=1).fit(X_REG, Y_REG)
+    assert capsys.readouterr().out.splitlines()[-1].startswith("Iteration 2/2 - loss:")

@@ -134,6 +134,7 @@ class BaseMLP(
         validate_cross_parameters(
             self.get_params(deep=False), self._parameter_constraints
         )
+        self._check_full_batch_settings()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -39,9 +39,9 @@ default="adam"
         ``sgd``, ``adam``, ``adamw``, ``nadam``, ``rmsprop``, ``adagrad``,
         ``adadelta``, ``adamax``, or ``lbfgs``: full-batch L-BFGS (scipy's
         L-BFGS-B), as scikit-learn's ``solver="lbfgs"``, for small data
-        sets; it needs no learning rate and refuses the settings that need
-        minibatches (dropout, batch norm, schedules, callbacks, early
-        stopping, clipping). An instance is copied and keeps its own
+        sets; it needs no learning rate and refuses the settings only
+        minibatch training reads (dropout, batch norm, schedules, callbacks,
+        early stopping, clipping, a learning rate or batch size of its own). An instance is copied and keeps its own
         settings. Routed parameters (``optimizer__beta_1=0.8``) set the
         optimizer's other arguments.
 
@@ -108,8 +108,9 @@ default="constant"
         Most passes over the training data (L-BFGS: most iterations).
 
     max_fun : int >= 1, default=15000
-        ``optimizer="lbfgs"`` only: most evaluations of the loss, as
-        scikit-learn's ``max_fun``.
+        ``optimizer="lbfgs"`` only (refused away from its default beside
+        other optimizers): most evaluations of the loss, as scikit-learn's
+        ``max_fun``.
 
     batch_size : int >= 1 or "auto", default="auto"
         Minibatch size; ``"auto"`` is ``min(200, n_samples)``.

@@ -6,38 +6,42 @@ history, monitors and state. ``epochs`` is L-BFGS's iteration budget and
 ``max_fun`` its budget of loss evaluations, as in scikit-learn.
 """
 
+import inspect
 import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._training.engine import TrainingDiverged, TrainingResult
-from .._training.lbfgs import MINIBATCH_ONLY, train_lbfgs
+from .._training.lbfgs import train_lbfgs
 from .._training.stopping import StopMonitor
 
 FULL_BATCH = "lbfgs"
 
 
-def check_full_batch_settings(params, schedule):
-    """Refuse minibatch-only settings beside ``optimizer="lbfgs"``.
-
-    ``schedule`` is ``lr_schedule`` in sklann's spelling.
-    """
-    values = dict(params, lr_schedule=schedule)
-    set_ = [
-        f"{name}={values[name]!r}"
-        for name, off in MINIBATCH_ONLY.items()
-        if values[name] != off and not (name == "callbacks" and values[name] == [])
-    ]
-    if params["early_stopping"] is True:
-        set_.append("early_stopping=True")
-    set_ += [f"{name}=..." for name in params if name.startswith("optimizer__")]
-    if set_:
-        raise ValueError(
-            f"optimizer='lbfgs' trains on the whole data at once, so it cannot "
-            f"use {', '.join(set_)}, which need minibatches. Leave them at "
-            "their defaults, or use a minibatch optimizer (optimizer='adam')."
-        )
+# The settings only minibatch training reads: beside L-BFGS anything but
+# their default would do nothing, so it is refused.
+MINIBATCH_ONLY = (
+    "dropout",
+    "input_dropout",
+    "batch_normalization",
+    "max_norm",
+    "clipnorm",
+    "clipvalue",
+    "global_clipnorm",
+    "weight_decay",
+    "learning_rate",
+    "momentum",
+    "nesterov",
+    "lr_schedule",
+    "lr_warmup_epochs",
+    "batch_size",
+    "shuffle",
+    "patience",
+    "callbacks",
+    "metrics",
+    "validation_split",
+)
 
 
 class FullBatchMixin:
@@ -45,6 +49,42 @@ class FullBatchMixin:
 
     def _full_batch(self):
         return self._name("optimizer") == FULL_BATCH
+
+    def _check_full_batch_settings(self):
+        """Refuse what the chosen training would ignore, naming the sklann way.
+
+        Beside L-BFGS: the minibatch-only settings away from their defaults,
+        ``early_stopping=True`` and routed ``optimizer__`` settings; beside a
+        minibatch optimizer: ``max_fun``.
+        """
+        defaults = {
+            name: parameter.default
+            for name, parameter in inspect.signature(type(self)).parameters.items()
+        }
+        if not self._full_batch():
+            if self.max_fun != defaults["max_fun"]:
+                raise ValueError(
+                    f"max_fun={self.max_fun!r} bounds L-BFGS's loss evaluations "
+                    f"and does nothing for optimizer={self.optimizer!r}: leave it "
+                    "at its default, or set optimizer='lbfgs'."
+                )
+            return
+        changed = [
+            f"{name}={getattr(self, name)!r}"
+            for name in MINIBATCH_ONLY
+            if not _is_default(self, name, defaults[name])
+        ]
+        if self.early_stopping is True:
+            changed.append("early_stopping=True")
+        routed = self.get_params(deep=False)
+        changed += [f"{name}=..." for name in routed if name.startswith("optimizer__")]
+        if changed:
+            raise ValueError(
+                f"optimizer='lbfgs' trains on the whole data at once, so it cannot "
+                f"use {', '.join(changed)}, which only minibatch training reads. "
+                "Leave them at their defaults, or use a minibatch optimizer "
+                "(optimizer='adam')."
+            )
 
     def _keras_optimizer_name(self):
         """The optimizer's name for Keras: L-BFGS has none; plain SGD stands in.
@@ -67,6 +107,7 @@ class FullBatchMixin:
             max_fun=self.max_fun,
             tol=self.tol,
             stop=lambda: interrupt.pressed,
+            verbose=self.verbose,
         )
         losses = outcome.losses
         if losses and not np.isfinite(losses[-1]):
@@ -99,3 +140,11 @@ class FullBatchMixin:
             optimizer=fit["_optimizer_state"],
             best_weights=outcome.weights,
         )
+
+
+def _is_default(estimator, name, default):
+    """Whether ``name`` is at its default (in sklann's spelling; [] is None)."""
+    value = estimator._name(name)
+    if name in ("callbacks", "metrics") and value == []:
+        return True
+    return value is default or value == default

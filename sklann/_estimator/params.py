@@ -15,7 +15,6 @@ from .._network.spec import INITIALIZER_CLASSES
 from .._training.losses import REGRESSION_LOSSES
 from .._training.optimizers import OPTIMIZER_CLASSES
 from .._training.schedules import SCHEDULES
-from .full_batch import FULL_BATCH, check_full_batch_settings
 from .names import Names, canonical_name
 
 # The activation parameter's vocabulary (the registry is _network.activations).
@@ -237,8 +236,6 @@ def validate_cross_parameters(params, constraints):
             f"it is a factor; got {rate!r}."
         )
     _check_schedule_object(schedule, params["learning_rate"])
-    if canonical_name(constraints["optimizer"], params["optimizer"]) == FULL_BATCH:
-        check_full_batch_settings(params, schedule)
     _check_optimizer_object(params["optimizer"], params["learning_rate"])
     for name in params:
         if name not in constraints and name.split("__", 1)[0] not in ROUTING_PREFIXES:

@@ -9,8 +9,8 @@ network's variables, and scipy's L-BFGS-B does the rest, with scikit-learn's
 stopping settings (``maxiter``, ``maxfun``, ``gtol=tol``).
 
 Each iteration sees all the data, so there is no dropout, batch
-normalisation, schedule or callback; :data:`MINIBATCH_ONLY` lists the
-settings that need minibatches, which the estimators refuse beside it.
+normalisation, schedule or callback: the estimators refuse those settings
+beside it (:mod:`sklann._estimator.full_batch`).
 """
 
 from typing import NamedTuple
@@ -23,23 +23,6 @@ import tensorflow as tf
 from .._network.forward import GraphNetwork
 from .._network.layers import layer_kinds
 from .step import weighted_loss
-
-# The settings that only minibatch training has, with the value that turns
-# them off: the estimators refuse any other beside optimizer="lbfgs".
-MINIBATCH_ONLY = {
-    "dropout": 0.0,
-    "input_dropout": 0.0,
-    "batch_normalization": False,
-    "max_norm": None,
-    "clipnorm": None,
-    "clipvalue": None,
-    "global_clipnorm": None,
-    "weight_decay": None,
-    "lr_schedule": "constant",
-    "lr_warmup_epochs": 0,
-    "callbacks": None,
-    "validation_split": None,
-}
 
 
 class LBFGSResult(NamedTuple):
@@ -56,7 +39,9 @@ class LBFGSResult(NamedTuple):
     message: str
 
 
-def train_lbfgs(spec, loss, hyper, weights, data, *, max_iter, max_fun, tol, stop):
+def train_lbfgs(
+    spec, loss, hyper, weights, data, *, max_iter, max_fun, tol, stop, verbose=0
+):
     """Minimise the full-batch loss from ``weights`` with L-BFGS-B.
 
     Parameters
@@ -76,6 +61,8 @@ def train_lbfgs(spec, loss, hyper, weights, data, *, max_iter, max_fun, tol, sto
         scipy's ``gtol``, as scikit-learn passes its ``tol``.
     stop : callable
         Returns True to stop after the current iteration (Ctrl-C).
+    verbose : int, default=0
+        1 prints the loss after every iteration.
 
     Returns
     -------
@@ -89,6 +76,8 @@ def train_lbfgs(spec, loss, hyper, weights, data, *, max_iter, max_fun, tol, sto
 
     def after_iteration(intermediate_result):
         losses.append(float(intermediate_result.fun))
+        if verbose:
+            print(f"Iteration {len(losses)}/{max_iter} - loss: {losses[-1]:.4g}")
         if stop():
             interrupted.append(True)
             raise StopIteration

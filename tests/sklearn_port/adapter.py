@@ -232,30 +232,33 @@ def sklann_params(params, X, regressor, labels=1):
         batch = min(200, n_samples)
     else:
         batch = min(params["batch_size"], n_samples)
-    patience = params["n_iter_no_change"]
     translated = dict(
         hidden_layer_sizes=params["hidden_layer_sizes"],
         activation=params["activation"],
         optimizer=SOLVERS[params["solver"]],
         l2=params["alpha"] / (2 * batch * labels),
-        batch_size="auto" if full_batch else batch,
-        learning_rate=params["learning_rate_init"] * labels,
         epochs=params["max_iter"],
-        max_fun=params["max_fun"],
-        shuffle=params["shuffle"],
         random_state=params["random_state"],
         tol=params["tol"],
         verbose=int(bool(params["verbose"])),
         warm_start=params["warm_start"],
-        early_stopping=params["early_stopping"] and not full_batch,
+        precision="float32" if getattr(X, "dtype", None) == np.float32 else "float64",
+    )
+    if regressor:
+        translated["loss"] = params["loss"]
+    if full_batch:  # scikit-learn ignores the rest with L-BFGS; sklann refuses it
+        return dict(translated, max_fun=params["max_fun"])
+    patience = params["n_iter_no_change"]
+    translated.update(
+        batch_size=batch,
+        learning_rate=params["learning_rate_init"] * labels,
+        shuffle=params["shuffle"],
+        early_stopping=params["early_stopping"],
         validation_split=(
-            params["validation_fraction"]
-            if params["early_stopping"] and not full_batch
-            else None
+            params["validation_fraction"] if params["early_stopping"] else None
         ),
         # inf never stops, but still warns when max_iter runs out
         patience=params["max_iter"] + 1 if np.isinf(patience) else int(patience) + 1,
-        precision="float32" if getattr(X, "dtype", None) == np.float32 else "float64",
     )
     if params["solver"] == "sgd":
         translated.update(
@@ -263,12 +266,10 @@ def sklann_params(params, X, regressor, labels=1):
             nesterov=params["nesterovs_momentum"],
             lr_schedule=SCHEDULES[params["learning_rate"]],
         )
-    elif params["solver"] == "adam":
+    else:
         translated.update(
             optimizer__beta_1=params["beta_1"],
             optimizer__beta_2=params["beta_2"],
             optimizer__epsilon=params["epsilon"],
         )
-    if regressor:
-        translated["loss"] = params["loss"]
     return translated
