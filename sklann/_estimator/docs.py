@@ -42,8 +42,8 @@ default="adam"
         sets; it needs no learning rate and refuses the settings only
         minibatch training reads (dropout, batch norm, schedules, callbacks,
         early stopping, clipping, a learning rate or batch size of its own).
-        An instance is copied and keeps its own settings. Routed parameters (``optimizer__beta_1=0.8``) set the
-        optimizer's other arguments.
+        An instance is copied and keeps its own settings. Routed parameters
+        (``optimizer__beta_1=0.8``) set the optimizer's other arguments.
 
     learning_rate : float > 0, default=1e-3
         Initial learning rate.
