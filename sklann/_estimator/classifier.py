@@ -35,6 +35,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     class_weight : dict, "balanced" or None, default=None
         Weights per class, multiplied into ``sample_weight``.
 
+    label_smoothing : float in [0, 1), default=0.0
+        Trains on the targets ``y * (1 - label_smoothing) + label_smoothing
+        / n_classes`` (Keras's smoothing; a binary or multilabel target
+        counts two classes per label), which keeps the network from pushing
+        its logits to infinity. Needs a named loss: a Keras loss object
+        brings its own.
+
     Attributes
     ----------
     classes_ : ndarray
@@ -65,11 +72,14 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     _parameter_constraints = CLASSIFIER_CONSTRAINTS
     _y_numeric = False
 
-    def __init__(self, *, class_weight=None, **params):
+    def __init__(self, *, class_weight=None, label_smoothing=0.0, **params):
         super().__init__(**params)
         self.class_weight = class_weight
+        self.label_smoothing = label_smoothing
 
-    __init__.__signature__ = extend_signature(BaseMLP.__init__, class_weight=None)
+    __init__.__signature__ = extend_signature(
+        BaseMLP.__init__, class_weight=None, label_smoothing=0.0
+    )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -97,6 +107,24 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 )
             return target.default_loss
         return super()._loss_name(target)
+
+    def _loss_settings(self):
+        settings = super()._loss_settings()
+        if not self.label_smoothing:
+            return settings
+        if "label_smoothing" in settings:
+            raise ValueError(
+                f"label_smoothing={self.label_smoothing!r} and "
+                f"loss__label_smoothing={settings['label_smoothing']!r} both set "
+                "the smoothing; set label_smoothing only."
+            )
+        if not isinstance(self._name("loss"), str):
+            raise ValueError(
+                f"label_smoothing={self.label_smoothing!r} applies to sklann's "
+                "cross-entropies, not to a loss object or function of your own: "
+                "set the smoothing on that loss, or use loss='auto'."
+            )
+        return {**settings, "label_smoothing": self.label_smoothing}
 
     def _check_continued_target(self, y, incremental):
         # As scikit-learn's MLP: a warm start continues on the same classes.

@@ -113,7 +113,11 @@ class ConfigurationMixin:
 
     def _loss_function(self, target):
         """The loss as a Keras object, for the Keras model of ``model_``."""
-        return per_sample_loss(self._loss_name(target), routed=self._routed("loss"))
+        return per_sample_loss(self._loss_name(target), routed=self._loss_settings())
+
+    def _loss_settings(self):
+        """The loss's settings: its ``loss__*`` routed parameters."""
+        return self._routed("loss")
 
     def _callbacks(self):
         """Fresh copies of the callbacks for one fit; the user's stay untouched."""
@@ -192,7 +196,7 @@ class ConfigurationMixin:
         """Per-layer loss-gradient norms on ``X`` (``inspection.gradient_norms``)."""
         spec, target = self._spec, self.target_encoder_
         rule = self._update_rule(spec)
-        loss = TrainingLoss(self._loss_name(target), routed=self._routed("loss"))
+        loss = TrainingLoss(self._loss_name(target), routed=self._loss_settings())
         program = self._program(spec, target, rule, loss)
         hyper = self._hyperparameters(spec, rule, loss)
         return program.gradient_norms(self._state()[0], X, targets, hyper)

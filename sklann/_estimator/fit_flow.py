@@ -201,7 +201,7 @@ class FitFlowMixin(MinibatchMixin):
         apply_thread_budget(spec, self._batch_size())
         start_tensorflow()
         rule = self._update_rule(spec)
-        loss = TrainingLoss(self._loss_name(target), routed=self._routed("loss"))
+        loss = TrainingLoss(self._loss_name(target), routed=self._loss_settings())
         epochs = 1 if incremental else self.epochs
         if self._full_batch():
             with self._hinted(data):

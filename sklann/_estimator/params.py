@@ -141,6 +141,7 @@ CLASSIFIER_CONSTRAINTS = {
     **SHARED_CONSTRAINTS,
     "loss": [Names(CLASSIFICATION_LOSSES, ALIASES["classifier_loss"]), *_keras_loss],
     "class_weight": [dict, StrOptions({"balanced"}), None],
+    "label_smoothing": _rate,
 }
 
 REGRESSOR_CONSTRAINTS = {

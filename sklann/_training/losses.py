@@ -63,9 +63,55 @@ def _binary_crossentropy(y, logits, outputs, label_smoothing):
     return tf.reduce_mean(losses, axis=-1)
 
 
-def _sparse_categorical_crossentropy(y, logits, outputs):
+def _sparse_categorical_crossentropy(y, logits, outputs, label_smoothing):
     labels = tf.cast(tf.reshape(y, [-1]), tf.int64)
-    return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    losses = tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=labels, logits=logits
+    )
+    # Keras's smoothed targets y * (1 - e) + e / K, written so that e = 0 is
+    # the plain sparse cross-entropy to the last bit.
+    smoothing = tf.cast(label_smoothing, losses.dtype)
+    uniform = -tf.reduce_mean(tf.nn.log_softmax(logits), axis=-1)
+    return losses + smoothing * (tf.cast(uniform, losses.dtype) - losses)
+
+
+@keras.saving.register_keras_serializable(package="sklann")
+class SmoothedSparseCategoricalCrossentropy(keras.losses.SparseCategoricalCrossentropy):
+    """Keras's sparse categorical cross-entropy with ``label_smoothing``.
+
+    Keras smooths only one-hot targets (``CategoricalCrossentropy``); this
+    loss gives integer labels the same smoothed targets
+    ``y * (1 - label_smoothing) + label_smoothing / n_classes``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss = SmoothedSparseCategoricalCrossentropy(label_smoothing=0.3,
+    ...                                               reduction=None)
+    >>> smoothed = keras.losses.CategoricalCrossentropy(label_smoothing=0.3,
+    ...                                                 reduction=None)
+    >>> p = np.array([[0.7, 0.2, 0.1]])
+    >>> bool(np.isclose(loss(np.array([0]), p), smoothed(np.eye(3)[[0]], p)))
+    True
+    """
+
+    def __init__(self, label_smoothing=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.label_smoothing = label_smoothing
+
+    def call(self, y_true, y_pred):
+        losses = super().call(y_true, y_pred)
+        if not self.label_smoothing:
+            return losses
+        if self.from_logits:
+            probabilities = keras.ops.softmax(y_pred)
+        else:
+            probabilities = keras.ops.clip(y_pred, 1e-7, 1.0 - 1e-7)
+        uniform = -keras.ops.mean(keras.ops.log(probabilities), axis=-1)
+        return losses + self.label_smoothing * (uniform - losses)
+
+    def get_config(self):
+        return {**super().get_config(), "label_smoothing": self.label_smoothing}
 
 
 def _squared_error(y, logits, outputs):
@@ -117,8 +163,8 @@ LOSSES = {
     ),
     "sparse_categorical_crossentropy": NamedLoss(
         _sparse_categorical_crossentropy,
-        keras.losses.SparseCategoricalCrossentropy,
-        {},
+        SmoothedSparseCategoricalCrossentropy,
+        {"label_smoothing": 0.0},
     ),
     "squared_error": NamedLoss(
         _squared_error, keras.losses.MeanSquaredError, {}, regression=True

@@ -155,7 +155,7 @@ def _float64_loss(estimator):
             f"got loss={estimator.loss!r}."
         )
     return per_sample_loss(
-        name, routed={**estimator._routed("loss"), "dtype": "float64"}
+        name, routed={**estimator._loss_settings(), "dtype": "float64"}
     )
 
 
