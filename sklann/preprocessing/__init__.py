@@ -1,0 +1,5 @@
+"""Transformers that prepare tabular features for a neural network."""
+
+from ._robust_scaling import RobustSmoothClipScaler
+
+__all__ = ["RobustSmoothClipScaler"]
