@@ -116,11 +116,23 @@ def check_contents(document):
     return ARRAY_BYTES_MARGIN + ARRAY_BYTES_PER_PARAMETER * _parameters(fitted["_spec"])
 
 
+def _embedding_parameters(spec, features):
+    """The periodic embedding's parameters and output width (none: 0, features)."""
+    if spec.get("numerical_embedding") is None:
+        return 0, features
+    units, frequencies = int(spec["embedding_dim"]), int(spec["embedding_frequencies"])
+    if min(units, frequencies) < 1:
+        raise MalformedFile(f"its embedding has {units} x {frequencies} outputs")
+    return features * (frequencies * (1 + 2 * units) + units), features * units
+
+
 def _parameters(spec):
     """An upper bound on the parameters of a stored spec, within the caps."""
     try:
         sizes = list(spec["hidden_layer_sizes"]["__tuple__"])
-        widths = [int(spec["n_features"]), *map(int, sizes), int(spec["n_outputs"])]
+        features = int(spec["n_features"])
+        embedded = _embedding_parameters(spec, features)
+        widths = [embedded[1], *map(int, sizes), int(spec["n_outputs"])]
     except (KeyError, TypeError, ValueError):
         raise MalformedFile("its network spec is not one sklann writes") from None
     if len(sizes) > MAX_LAYERS:
@@ -132,7 +144,7 @@ def _parameters(spec):
         raise MalformedFile(f"its network has a negative width: {widths}")
     # Dense kernels and biases, plus batch norm's four vectors per layer.
     dense = sum((a + 1) * b for a, b in itertools.pairwise(widths))
-    parameters = dense + 4 * sum(widths)
+    parameters = embedded[0] + dense + 4 * sum(widths)
     if parameters > MAX_PARAMETERS:
         raise MalformedFile(
             f"its network has {parameters:,} parameters, more than the "

@@ -97,6 +97,26 @@ def _alpha_dropout(layer, variables, spec, rng, dtype):
     return _alpha_dropout_step(getattr(spec, layer.rate), rng)
 
 
+def _periodic_embedding(layer, variables, spec, rng, dtype):
+    frequencies, kernel, bias = (np.asarray(v, dtype=dtype) for v in variables)
+    frequencies = frequencies * (2 * np.pi)
+
+    def step(x):
+        # Sparse rows (a deterministic plan's input) are embedded densely.
+        x = x.toarray() if sp.issparse(x) else x
+        angles = x[:, :, None] * frequencies
+        periodic = np.concatenate([np.cos(angles), np.sin(angles)], axis=-1)
+        embedded = np.einsum("bfk,fkd->bfd", periodic, kernel) + bias
+        return np.maximum(embedded, 0.0).reshape(len(x), -1)
+
+    return step
+
+
+def _feature_scale(layer, variables, spec, rng, dtype):
+    scale = np.asarray(variables[0], dtype=dtype)
+    return lambda x: x.multiply(scale).tocsr() if sp.issparse(x) else x * scale
+
+
 # The NumPy step of each layer kind in sklann._network.layers.LAYER_VARIABLES.
 _STEPS = {
     "dense": _dense,
@@ -104,6 +124,8 @@ _STEPS = {
     "activation": _activation,
     "dropout": _dropout,
     "alpha_dropout": _alpha_dropout,
+    "periodic_embedding": _periodic_embedding,
+    "feature_scale": _feature_scale,
 }
 
 

@@ -41,8 +41,26 @@ Y_BINARY = (Y_IRIS == 2).astype(int)
             X_DIAB,
             Y_DIAB / 100,
         ),
+        (
+            MLPClassifier(
+                hidden_layer_sizes=(8,),
+                numerical_embedding="periodic",
+                embedding_dim=3,
+                embedding_frequencies=4,
+                feature_scaling=True,
+                label_smoothing=0.1,
+            ),
+            X_IRIS,
+            Y_IRIS,
+        ),
     ],
-    ids=["tanh-softmax", "sigmoid-batchnorm-penalties", "selu-dropout", "elu-huber"],
+    ids=[
+        "tanh-softmax",
+        "sigmoid-batchnorm-penalties",
+        "selu-dropout",
+        "elu-huber",
+        "embedding-scaling-smoothing",
+    ],
 )
 def test_correct_gradients_pass_with_tiny_errors(estimator, X, y):
     estimator.set_params(epochs=2, random_state=0).fit(X, y)

@@ -12,15 +12,13 @@ Subclasses supply the target encoding.
 import inspect
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._compat import InvalidParameterError, _fit_context
-from .._inference import forward, has_dropout, inference_plan, mc_dropout
+from .._inference import inference_plan
 from .._network.layers import (
     check_weight_shapes,
     trainable_weights,
 )
-from .._training.data import prediction_chunks
 from .._training.stopping import PlateauMonitor, StopMonitor
 from .._version import check_version
 from .configuration import ConfigurationMixin
@@ -30,18 +28,20 @@ from .keras_model import KerasModelMixin
 from .names import with_suggestion
 from .params import (
     DEFAULT_LEARNING_RATE,
-    is_integer,
     validate_cross_parameters,
 )
 from .plain_state import plain_state, restore_plain_state
+from .prediction import PredictionMixin
 from .scikeras import BaseWrapper
-
-# The input dtypes prediction takes as they are (others become float64).
-FLOATS = [np.float64, np.float32]
 
 
 class BaseMLP(
-    ConfigurationMixin, FitFlowMixin, FullBatchMixin, KerasModelMixin, BaseWrapper
+    ConfigurationMixin,
+    FitFlowMixin,
+    FullBatchMixin,
+    KerasModelMixin,
+    PredictionMixin,
+    BaseWrapper,
 ):
     """Shared base of sklann's estimators; use MLPClassifier or MLPRegressor."""
 
@@ -57,6 +57,11 @@ class BaseMLP(
         l1=0.0,
         l2=0.0,
         max_norm=None,
+        numerical_embedding=None,
+        embedding_dim=8,
+        embedding_frequencies=16,
+        embedding_scale=0.1,
+        feature_scaling=False,
         optimizer="adam",
         learning_rate=DEFAULT_LEARNING_RATE,
         momentum=0.9,
@@ -95,6 +100,11 @@ class BaseMLP(
         self.l1 = l1
         self.l2 = l2
         self.max_norm = max_norm
+        self.numerical_embedding = numerical_embedding
+        self.embedding_dim = embedding_dim
+        self.embedding_frequencies = embedding_frequencies
+        self.embedding_scale = embedding_scale
+        self.feature_scaling = feature_scaling
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.momentum = momentum
@@ -203,14 +213,6 @@ class BaseMLP(
             )
         self._plan = inference_plan(self._spec, self._weights)
 
-    # -- configuration ----------------------------------------------------------
-
-    # -- fitting ------------------------------------------------------------------
-
-    # -- the Keras model, made only when asked for ----------------------------------
-
-    # -- the training program ---------------------------------------------------------
-
     def initialize(self, X, y):
         """Build the network for ``X`` and ``y`` without training it.
 
@@ -248,56 +250,6 @@ class BaseMLP(
             The fitted estimator.
         """
         return self._fit(X, y, sample_weight, reset=not self._continues())
-
-    # -- prediction -------------------------------------------------------------
-
-    def _network_outputs(self, X, mc_samples=None):
-        """The network's outputs for ``X``; with ``mc_samples``, one set per pass.
-
-        Returns an array of shape (n_samples, n_outputs), or with
-        ``mc_samples`` (mc_samples, n_samples, n_outputs): MC dropout passes.
-        """
-        check_is_fitted(self)
-        # float64 NumPy prediction converts X chunk by chunk (not float32 whole)
-        X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=FLOATS)
-        if mc_samples is not None:
-            return self._mc_dropout_outputs(X, _check_mc_samples(mc_samples))
-        plan = self._inference_plan()
-        widest = max((*self._spec.hidden_layer_sizes, self._spec.n_outputs))
-        chunks = [forward(plan, chunk) for chunk in prediction_chunks(X, widest)]
-        return np.concatenate(chunks) if chunks else np.empty((0,))
-
-    def _mc_dropout_outputs(self, X, mc_samples):
-        """``mc_samples`` passes with dropout on (see ``_inference.mc_dropout``)."""
-        if not has_dropout(self._spec):
-            raise ValueError(
-                f"mc_samples={mc_samples} needs dropout in the network, but "
-                f"dropout={self.dropout} and input_dropout={self.input_dropout}"
-                ". MC dropout averages passes with dropout active: train with "
-                "dropout > 0, or leave mc_samples=None."
-            )
-        rng = np.random.default_rng(self._seeds()[0])
-        return mc_dropout(self._spec, self._state()[0], X, mc_samples, rng)
-
-    def _inference_plan(self):
-        """The float64 NumPy network (:mod:`sklann._inference`) of the fit.
-
-        Remade from the model at every call once ``model_`` is in user hands,
-        since its weights may have been set.
-        """
-        if vars(self).get("_model_exposed"):
-            return inference_plan(self._spec, self._state()[0])
-        if vars(self).get("_plan") is None:  # unpickled
-            self._plan = inference_plan(self._spec, self._weights)
-        return self._plan
-
-
-def _check_mc_samples(mc_samples):
-    if not is_integer(mc_samples) or mc_samples < 1:
-        raise ValueError(
-            f"mc_samples must be None or a positive integer; got {mc_samples!r}."
-        )
-    return int(mc_samples)
 
 
 def extend_signature(init, **extra_defaults):

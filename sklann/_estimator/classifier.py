@@ -109,22 +109,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return super()._loss_name(target)
 
     def _loss_settings(self):
+        named = isinstance(self._name("loss"), str)
         settings = super()._loss_settings()
-        if not self.label_smoothing:
-            return settings
-        if "label_smoothing" in settings:
-            raise ValueError(
-                f"label_smoothing={self.label_smoothing!r} and "
-                f"loss__label_smoothing={settings['label_smoothing']!r} both set "
-                "the smoothing; set label_smoothing only."
-            )
-        if not isinstance(self._name("loss"), str):
-            raise ValueError(
-                f"label_smoothing={self.label_smoothing!r} applies to sklann's "
-                "cross-entropies, not to a loss object or function of your own: "
-                "set the smoothing on that loss, or use loss='auto'."
-            )
-        return {**settings, "label_smoothing": self.label_smoothing}
+        return with_label_smoothing(settings, self.label_smoothing, named)
 
     def _check_continued_target(self, y, incremental):
         # As scikit-learn's MLP: a warm start continues on the same classes.
@@ -274,3 +261,22 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         """
         outputs = self._network_outputs(X)
         return self.target_encoder_.labels(outputs)
+
+
+def with_label_smoothing(settings, label_smoothing, named_loss):
+    """The loss settings with ``label_smoothing``; refuse a second smoothing."""
+    if not label_smoothing:
+        return settings
+    if "label_smoothing" in settings:
+        raise ValueError(
+            f"label_smoothing={label_smoothing!r} and "
+            f"loss__label_smoothing={settings['label_smoothing']!r} both set "
+            "the smoothing; set label_smoothing only."
+        )
+    if not named_loss:
+        raise ValueError(
+            f"label_smoothing={label_smoothing!r} applies to sklann's "
+            "cross-entropies, not to a loss object or function of your own: "
+            "set the smoothing on that loss, or use loss='auto'."
+        )
+    return {**settings, "label_smoothing": label_smoothing}

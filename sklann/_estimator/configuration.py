@@ -82,6 +82,11 @@ class ConfigurationMixin:
             l2=self.l2,
             max_norm=self.max_norm,
             precision=self._name("precision"),
+            numerical_embedding=self.numerical_embedding,
+            embedding_dim=int(self.embedding_dim),
+            embedding_frequencies=int(self.embedding_frequencies),
+            embedding_scale=float(self.embedding_scale),
+            feature_scaling=bool(self.feature_scaling),
         )
 
     def _optimizer_settings(self):

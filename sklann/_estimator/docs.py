@@ -34,6 +34,29 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     max_norm : float > 0, default=None
         Max-norm constraint on the incoming weights of each unit.
 
+    numerical_embedding : {None, "periodic"}, default=None
+        ``"periodic"`` embeds each feature ``x`` before the hidden layers as
+        ``relu(W [cos(2 pi c x), sin(2 pi c x)] + b)``, with trained
+        frequencies ``c``, kernel ``W`` and bias ``b`` of its own
+        (Gorishniy et al.'s PLR embedding, 2022): the first layer then sees
+        ``embedding_dim`` outputs per feature.
+
+    embedding_dim : int >= 1, default=8
+        Outputs per feature of the periodic embedding.
+
+    embedding_frequencies : int >= 1, default=16
+        Frequencies per feature of the periodic embedding.
+
+    embedding_scale : float > 0, default=0.1
+        Standard deviation of the embedding's initial frequencies, in units
+        of the (scaled) features: small values start smooth, large ones can
+        fit sharp changes. The embedding's most important setting.
+
+    feature_scaling : bool, default=False
+        A learned scale per input of the first hidden layer (per embedding
+        output with an embedding), starting at 1: lets the network weigh
+        features down or up at once, as RealMLP's scaling layer.
+
     optimizer : str, keras.optimizers.Optimizer class or instance, \
 default="adam"
         ``sgd``, ``adam``, ``adamw``, ``nadam``, ``rmsprop``, ``adagrad``,

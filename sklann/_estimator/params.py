@@ -96,6 +96,11 @@ SHARED_CONSTRAINTS = {
     "l1": _penalty,
     "l2": _penalty,
     "max_norm": _positive_or_none,
+    "numerical_embedding": [StrOptions({"periodic"}), None],
+    "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+    "embedding_frequencies": [Interval(Integral, 1, None, closed="left")],
+    "embedding_scale": [Interval(Real, 0, None, closed="neither")],
+    "feature_scaling": ["boolean"],
     "optimizer": [
         Names((*OPTIMIZERS, "lbfgs")),
         HasMethods(["apply_gradients", "get_config"]),

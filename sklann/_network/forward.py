@@ -10,6 +10,8 @@ dropout draws from the same seed states, batch normalisation with Keras's
 momentum and epsilon, mixed precision as Keras's dtype policies compute it.
 """
 
+import math
+
 import tensorflow as tf
 
 from .activations import ACTIVATIONS, SELU_ALPHA, SELU_SCALE
@@ -179,12 +181,26 @@ class GraphNetwork:
         dropped = h * kept + alpha_p * (1 - kept)
         return tf.cast(a, h.dtype) * dropped + tf.cast(b, h.dtype)
 
+    def _periodic_embedding(self, layer, weights, start, h, rates, training):
+        frequencies, kernel, bias = (
+            tf.cast(weight, h.dtype) for weight in weights[start : start + 3]
+        )
+        angles = (2 * math.pi) * h[:, :, None] * frequencies
+        periodic = tf.concat([tf.cos(angles), tf.sin(angles)], axis=-1)
+        embedded = tf.nn.relu(tf.einsum("bfk,fkd->bfd", periodic, kernel) + bias)
+        return tf.reshape(embedded, [tf.shape(h)[0], -1])
+
+    def _feature_scale(self, layer, weights, start, h, rates, training):
+        return h * tf.cast(weights[start], h.dtype)
+
     _FORWARD = {
         "dense": _dense,
         "batch_norm": _batch_norm,
         "activation": _activation,
         "dropout": _dropout,
         "alpha_dropout": _alpha_dropout,
+        "periodic_embedding": _periodic_embedding,
+        "feature_scale": _feature_scale,
     }
 
     # -- penalties and constraints ---------------------------------------------------

@@ -6,7 +6,9 @@ training step (:mod:`sklann._network.forward`) and the NumPy prediction
 (:mod:`sklann._inference`). A network's state is a flat list of arrays in
 the order of ``keras.Model.variables``: per Dense layer its kernel and bias,
 per batch normalisation its scale, shift, moving mean and moving variance,
-per dropout layer its random generator's state.
+per dropout layer its random generator's state, for the periodic embedding
+its frequencies, per-feature kernels and biases, for the feature scaling its
+scales.
 
 The layer list without the widths (:func:`layer_kinds`) is what the compiled
 training step depends on: networks that differ only in their widths or
@@ -29,6 +31,20 @@ LAYER_VARIABLES = {
     "activation": (),
     "dropout": (("seed_generator_state", False),),
     "alpha_dropout": (("seed_generator_state", False),),
+    "periodic_embedding": (
+        ("frequencies", True),
+        ("embedding_kernel", True),
+        ("embedding_bias", True),
+    ),
+    "feature_scale": (("scale", True),),
+}
+
+# The rank of each variable that is not a vector.
+VARIABLE_RANKS = {
+    "kernel": 2,
+    "frequencies": 2,
+    "embedding_kernel": 3,
+    "embedding_bias": 2,
 }
 
 # Keras's BatchNormalization defaults, which sklann keeps.
@@ -39,9 +55,11 @@ BATCH_NORM_EPSILON = 1e-3
 class Layer(NamedTuple):
     """One layer of the network.
 
-    ``units`` is the Dense width (None for other kinds). ``activation`` is
-    the Dense or Activation layer's activation. ``rate`` names the dropout
-    rate's hyperparameter (``"dropout"`` or ``"input_dropout"``).
+    ``units`` is the Dense width, or the embedding's width per feature
+    (None for other kinds); ``frequencies`` the embedding's number of
+    frequencies per feature. ``activation`` is the Dense or Activation
+    layer's activation. ``rate`` names the dropout rate's hyperparameter
+    (``"dropout"`` or ``"input_dropout"``).
     """
 
     kind: str
@@ -50,6 +68,7 @@ class Layer(NamedTuple):
     activation: str | None = None
     use_bias: bool = True
     rate: str | None = None
+    frequencies: int | None = None
 
     def variables(self):
         """The names of this layer's variables, ``bias`` left out when unused."""
@@ -60,7 +79,15 @@ class Layer(NamedTuple):
         ]
 
     def without_width(self):
-        return self._replace(units=None)
+        return self._replace(units=None, frequencies=None)
+
+    def output_width(self, width):
+        """The width of this layer's output, for an input ``width`` wide."""
+        if self.kind == "dense":
+            return self.units
+        if self.kind == "periodic_embedding":
+            return width * self.units
+        return width
 
 
 def network_layers(spec):
@@ -80,6 +107,17 @@ def network_layers(spec):
     layers = []
     if spec.input_dropout > 0:
         layers.append(Layer(dropout_kind, "input_dropout", rate="input_dropout"))
+    if spec.numerical_embedding == "periodic":
+        layers.append(
+            Layer(
+                "periodic_embedding",
+                "periodic_embedding",
+                units=spec.embedding_dim,
+                frequencies=spec.embedding_frequencies,
+            )
+        )
+    if spec.feature_scaling:
+        layers.append(Layer("feature_scale", "feature_scale"))
     position = spec.batch_normalization
     for index, units in enumerate(spec.hidden_layer_sizes, start=1):
         dense_activation = "linear" if position == "before" else spec.activation
@@ -119,22 +157,41 @@ class VariableSlot(NamedTuple):
     trainable: bool
 
 
+def _variable_shape(layer, name, width):
+    """The shape of ``layer``'s variable ``name`` for an input ``width`` wide."""
+    shapes = {
+        "kernel": (width, layer.units),
+        "seed_generator_state": (2,),
+        "frequencies": (width, layer.frequencies),
+        "embedding_kernel": (width, 2 * (layer.frequencies or 0), layer.units),
+        "embedding_bias": (width, layer.units),
+    }
+    if name in shapes:
+        return shapes[name]
+    return (layer.units if layer.kind == "dense" else width,)
+
+
 def variable_slots(spec):
     """Every variable of the network described by ``spec``, in Keras's order."""
     slots = []
     width = spec.n_features
     for layer in network_layers(spec):
         for name, trainable in layer.variables():
-            if name == "kernel":
-                shape = (width, layer.units)
-            elif name == "seed_generator_state":
-                shape = (2,)
-            else:
-                shape = (layer.units if layer.kind == "dense" else width,)
+            shape = _variable_shape(layer, name, width)
             slots.append(VariableSlot(layer, name, shape, trainable))
-        if layer.kind == "dense":
-            width = layer.units
+        width = layer.output_width(width)
     return slots
+
+
+def widest_layer(spec):
+    """The widest array a forward pass makes per row (the embedding's sines too)."""
+    widths, width = [], spec.n_features
+    for layer in network_layers(spec):
+        if layer.kind == "periodic_embedding":
+            widths.append(width * 2 * layer.frequencies)
+        width = layer.output_width(width)
+        widths.append(width)
+    return max(widths)
 
 
 def split_indices(slots):

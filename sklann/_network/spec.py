@@ -15,6 +15,7 @@ import keras
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .keras_layers import FeatureScale, PeriodicEmbedding, embedding_initializers
 from .layers import (
     BATCH_NORM_EPSILON,
     BATCH_NORM_MOMENTUM,
@@ -87,6 +88,14 @@ class NetworkSpec:
         Dtype policy of the hidden layers; the output layer is float32
         (float64 for "float64", which only the gradient check uses). Set per
         layer, so Keras's global policy is never changed.
+    numerical_embedding : {None, "periodic"}
+        A periodic embedding of each feature before the hidden layers.
+    embedding_dim, embedding_frequencies : int
+        The embedding's outputs and frequencies per feature.
+    embedding_scale : float
+        Standard deviation of the embedding's initial frequencies.
+    feature_scaling : bool
+        A learned scale per input of the first hidden layer.
     """
 
     n_features: int
@@ -103,6 +112,11 @@ class NetworkSpec:
     l2: float = 0.0
     max_norm: float | None = None
     precision: str = "float32"
+    numerical_embedding: str | None = None
+    embedding_dim: int = 8
+    embedding_frequencies: int = 16
+    embedding_scale: float = 0.1
+    feature_scaling: bool = False
 
 
 INITIALIZER_CLASSES = {
@@ -170,6 +184,21 @@ def _dropout(layer_class):
     return build
 
 
+def _periodic_embedding(spec, layer, seed):
+    return PeriodicEmbedding(
+        layer.units,
+        layer.frequencies,
+        spec.embedding_scale,
+        seed=seed,
+        name=layer.name,
+        dtype=spec.precision,
+    )
+
+
+def _feature_scale(spec, layer, seed):
+    return FeatureScale(name=layer.name, dtype=spec.precision)
+
+
 # The Keras layer of each kind in sklann._network.layers.LAYER_VARIABLES.
 KERAS_LAYERS = {
     "dense": _dense,
@@ -177,7 +206,12 @@ KERAS_LAYERS = {
     "activation": _activation,
     "dropout": _dropout(keras.layers.Dropout),
     "alpha_dropout": _dropout(keras.layers.AlphaDropout),
+    "periodic_embedding": _periodic_embedding,
+    "feature_scale": _feature_scale,
 }
+
+# The layer kinds whose variables or masks are drawn from a seed.
+SEEDED_KINDS = ("dense", "dropout", "alpha_dropout", "periodic_embedding")
 
 
 def layer_seeds(spec, seed):
@@ -195,11 +229,7 @@ def layer_seeds(spec, seed):
     >>> sorted(layer_seeds(spec, 0))
     ['dropout_1', 'hidden_1', 'output']
     """
-    names = [
-        layer.name
-        for layer in network_layers(spec)
-        if layer.kind in ("dense", "dropout", "alpha_dropout")
-    ]
+    names = [layer.name for layer in network_layers(spec) if layer.kind in SEEDED_KINDS]
     draws = np.random.default_rng(seed).integers(2**31, size=len(names))
     return dict(zip(names, (int(draw) for draw in draws), strict=True))
 
@@ -278,25 +308,34 @@ def initial_weights(spec, seed):
     weights = []
     for slot in variable_slots(spec):
         name = slot.layer.name
-        if slot.name == "kernel":
-            initializer = (
-                spec.output_initializer
-                if name == "output"
-                else (spec.kernel_initializer)
-            )
+        initializer = _slot_initializer(spec, slot, seeds.get(name))
+        if initializer is not None:
             # Drawn in float32 for every precision: "float64" starts from the
             # same network, so it changes the arithmetic only.
-            draw = _seeded_initializer(initializer, seeds[name])(slot.shape, "float32")
-            value = np.asarray(draw).astype(dtype)
+            value = np.asarray(initializer(slot.shape, "float32")).astype(dtype)
         elif slot.name == "seed_generator_state":
             value = np.array([seeds[name], 0], dtype=np.int64)
         else:
-            fill = 1.0 if slot.name in ("gamma", "moving_variance") else 0.0
+            fill = 1.0 if slot.name in ("gamma", "moving_variance", "scale") else 0.0
             value = np.full(slot.shape, fill, dtype=dtype)
         value = np.array(value)
         value.setflags(write=False)
         weights.append(value)
     return tuple(weights)
+
+
+def _slot_initializer(spec, slot, seed):
+    """The seeded initializer that draws ``slot``, or None for a filled one."""
+    if slot.name == "kernel":
+        output = slot.layer.name == "output"
+        name = spec.output_initializer if output else spec.kernel_initializer
+        return _seeded_initializer(name, seed)
+    if slot.layer.kind == "periodic_embedding":
+        initializers = embedding_initializers(
+            slot.layer.frequencies, spec.embedding_scale, seed
+        )
+        return initializers.get(slot.name)
+    return None
 
 
 def weight_dtype(spec):

@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from .._network.forward import GraphNetwork
-from .._network.layers import LAYER_VARIABLES
+from .._network.layers import LAYER_VARIABLES, VARIABLE_RANKS
 from .data import DENSE_CHUNK_BYTES, gather_rows, n_columns
 from .metrics import graph_metric
 from .state import FlatState, flatten, views
@@ -72,7 +72,7 @@ class TrainingStep:
             if name != "bias" or layer.use_bias
         ]
         self.trainable = [i for i, (_, trainable) in enumerate(names) if trainable]
-        self.ranks = [2 if names[i][0] == "kernel" else 1 for i in self.trainable]
+        self.ranks = [VARIABLE_RANKS.get(names[i][0], 1) for i in self.trainable]
         self.seeds = [
             i for i, (name, _) in enumerate(names) if name == "seed_generator_state"
         ]
