@@ -123,7 +123,7 @@ def _embedding_parameters(spec, features):
     units, frequencies = int(spec["embedding_dim"]), int(spec["embedding_frequencies"])
     if min(units, frequencies) < 1:
         raise MalformedFile(f"its embedding has {units} x {frequencies} outputs")
-    return features * (frequencies * (1 + 2 * units) + units), features * units
+    return features * (frequencies * (1 + 2 * units) + units), features * (units + 1)
 
 
 def _parameters(spec):

@@ -106,8 +106,8 @@ def _periodic_embedding(layer, variables, spec, rng, dtype):
         x = x.toarray() if sp.issparse(x) else x
         angles = x[:, :, None] * frequencies
         periodic = np.concatenate([np.cos(angles), np.sin(angles)], axis=-1)
-        embedded = np.einsum("bfk,fkd->bfd", periodic, kernel) + bias
-        return np.maximum(embedded, 0.0).reshape(len(x), -1)
+        embedded = np.maximum(np.einsum("bfk,fkd->bfd", periodic, kernel) + bias, 0)
+        return np.concatenate([x[:, :, None], embedded], axis=-1).reshape(len(x), -1)
 
     return step
 

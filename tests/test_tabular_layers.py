@@ -54,7 +54,7 @@ def test_keras_network_starts_from_the_arrays_sklann_trains():
         (3, 6),
         (3, 12, 4),
         (3, 4),
-        (12,),
+        (15,),
     ]
     for keras_weight, array in zip(
         model.get_weights(), initial_weights(spec, seed=3), strict=True

@@ -36,10 +36,11 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
 
     numerical_embedding : {None, "periodic"}, default=None
         ``"periodic"`` embeds each feature ``x`` before the hidden layers as
-        ``relu(W [cos(2 pi c x), sin(2 pi c x)] + b)``, with trained
-        frequencies ``c``, kernel ``W`` and bias ``b`` of its own
-        (Gorishniy et al.'s PLR embedding, 2022): the first layer then sees
-        ``embedding_dim`` outputs per feature.
+        ``x`` itself and ``relu(W [cos(2 pi c x), sin(2 pi c x)] + b)``, with
+        trained frequencies ``c``, kernel ``W`` and bias ``b`` of its own
+        (Gorishniy et al.'s PLR embedding, 2022, keeping ``x`` as RealMLP
+        does): the first layer then sees ``embedding_dim + 1`` inputs per
+        feature.
 
     embedding_dim : int >= 1, default=8
         Outputs per feature of the periodic embedding.

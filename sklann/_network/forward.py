@@ -188,6 +188,7 @@ class GraphNetwork:
         angles = (2 * math.pi) * h[:, :, None] * frequencies
         periodic = tf.concat([tf.cos(angles), tf.sin(angles)], axis=-1)
         embedded = tf.nn.relu(tf.einsum("bfk,fkd->bfd", periodic, kernel) + bias)
+        embedded = tf.concat([h[:, :, None], embedded], axis=-1)
         return tf.reshape(embedded, [tf.shape(h)[0], -1])
 
     def _feature_scale(self, layer, weights, start, h, rates, training):

@@ -36,10 +36,12 @@ class FeatureScale(keras.layers.Layer):
 class PeriodicEmbedding(keras.layers.Layer):
     """Gorishniy et al.'s PLR embedding of each feature (2022).
 
-    Each feature ``x`` becomes ``relu(W [cos(2 pi c x), sin(2 pi c x)] + b)``
-    with its own trained frequencies ``c`` (``frequencies`` of them, drawn
-    from N(0, ``scale``)), kernel ``W`` and bias ``b``; the ``units``
-    outputs of every feature are concatenated.
+    Each feature ``x`` becomes ``x`` itself followed by ``relu(W [cos(2 pi
+    c x), sin(2 pi c x)] + b)``, with its own trained frequencies ``c``
+    (``frequencies`` of them, drawn from N(0, ``scale``)), kernel ``W`` and
+    bias ``b``; the ``units + 1`` outputs of every feature are concatenated.
+    Keeping ``x`` is RealMLP's variant (PBLD): the network need not
+    rebuild a linear effect from sines.
 
     Parameters
     ----------
@@ -56,8 +58,8 @@ class PeriodicEmbedding(keras.layers.Layer):
     --------
     >>> import numpy as np
     >>> layer = PeriodicEmbedding(units=4, frequencies=3, scale=0.1, seed=0)
-    >>> layer(np.zeros((2, 5))).shape
-    (2, 20)
+    >>> tuple(layer(np.zeros((2, 5))).shape)
+    (2, 25)
     """
 
     def __init__(self, units, frequencies, scale, seed=None, **kwargs):
@@ -92,10 +94,11 @@ class PeriodicEmbedding(keras.layers.Layer):
             ops.cast(self.bias, inputs.dtype),
         )
         embedded = ops.relu(ops.einsum("bfk,fkd->bfd", periodic, kernel) + bias)
-        return ops.reshape(embedded, (-1, embedded.shape[1] * self.units))
+        embedded = ops.concatenate([inputs[:, :, None], embedded], axis=-1)
+        return ops.reshape(embedded, (-1, embedded.shape[1] * (self.units + 1)))
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], input_shape[-1] * self.units)
+        return (input_shape[0], input_shape[-1] * (self.units + 1))
 
     def get_config(self):
         return {

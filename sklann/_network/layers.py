@@ -86,7 +86,7 @@ class Layer(NamedTuple):
         if self.kind == "dense":
             return self.units
         if self.kind == "periodic_embedding":
-            return width * self.units
+            return width * (self.units + 1)  # the feature itself, then its units
         return width
 
 
