@@ -37,6 +37,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from sklann import MLPClassifier, MLPRegressor
 from sklann import datasets as bundled
+from sklann.model_selection import tabular_defaults
 
 sys.path.insert(0, str(Path(__file__).parent))
 from report import new_results, save_report, update_readme  # noqa: E402
@@ -117,11 +118,17 @@ def models(regression):
         makers = {
             "scikit-learn MLP": lambda seed: SklearnRegressor(random_state=seed),
             "sklann default": lambda seed: MLPRegressor(random_state=seed),
+            "sklann recipe": lambda seed: MLPRegressor(
+                random_state=seed, **tabular_defaults("regressor")
+            ),
         }
     else:
         makers = {
             "scikit-learn MLP": lambda seed: SklearnClassifier(random_state=seed),
             "sklann default": lambda seed: MLPClassifier(random_state=seed),
+            "sklann recipe": lambda seed: MLPClassifier(
+                random_state=seed, **tabular_defaults()
+            ),
         }
     realmlp = _realmlp(regression)
     if realmlp is not None:
@@ -181,7 +188,7 @@ def timed(function, *args):
 def markdown(results):
     columns = sorted(
         {column for runs in results["sets"].values() for column in runs},
-        key=["scikit-learn MLP", "sklann default", "RealMLP-TD"].index,
+        key=["scikit-learn MLP", "sklann default", "sklann recipe", "RealMLP-TD"].index,
     )
     lines = [
         "| data | metric | " + " | ".join(columns) + " |",

@@ -42,3 +42,22 @@ def test_randomized_search_over_a_pipeline_with_the_space_as_it_is():
     assert search.cv_results_["mean_test_score"].min() > 0.8
     for sizes in search.cv_results_["param_mlpclassifier__hidden_layer_sizes"]:
         assert 1 <= len(sizes) <= 4
+
+
+def test_tabular_recipe_fits_both_estimators():
+    import numpy as np
+
+    from sklann import MLPClassifier, MLPRegressor
+    from sklann.model_selection import tabular_defaults, tabular_search_space
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    quick = {"epochs": 2, "hidden_layer_sizes": (8,), "random_state": 0}
+    clf = MLPClassifier(**{**tabular_defaults(), **quick}).fit(X, y)
+    assert clf.label_smoothing == 0.1 and clf._spec.numerical_embedding == "periodic"
+    reg = MLPRegressor(**{**tabular_defaults("regressor"), **quick}).fit(X, X[:, 0])
+    assert reg.predict(X).shape == (60,)
+    assert "label_smoothing" not in tabular_defaults("regressor")
+    assert "label_smoothing" not in tabular_search_space("regressor")
+    assert set(tabular_search_space(prefix="m__")) >= {"m__embedding_scale"}

@@ -20,7 +20,7 @@ def search_space(prefix="", *, n_layers=(1, 4), units=(16, 256)):
     ============================  ===============================================
     ``hidden_layer_sizes``        ``LayerSizes(n_layers, units, "pyramid")``
     ``activation``                relu, elu, selu (with ``kernel_initializer=
-                                  "auto"``: He for relu/elu, LeCun for selu)
+                                  "auto"``: Glorot, LeCun for selu)
     ``batch_normalization``       off, or before each activation
     ``dropout``                   uniform on [0, 0.5] (AlphaDropout with selu)
     ``l2``                        log-uniform on [1e-6, 1e-2]
@@ -58,11 +58,6 @@ def search_space(prefix="", *, n_layers=(1, 4), units=(16, 256)):
     >>> bool(1e-4 <= draw["mlpclassifier__learning_rate"] <= 1e-2)
     True
     """
-    if not isinstance(prefix, str) or (prefix and not prefix.endswith("__")):
-        raise ValueError(
-            f"prefix must be '' or a pipeline step name followed by '__' "
-            f"(such as 'mlpclassifier__'); got {prefix!r}."
-        )
     space = {
         "hidden_layer_sizes": LayerSizes(
             n_layers=n_layers, units=units, shape="pyramid"
@@ -76,4 +71,14 @@ def search_space(prefix="", *, n_layers=(1, 4), units=(16, 256)):
         "lr_schedule": ["constant", "exponential", "one_cycle"],
         "batch_size": [32, 64, 128, 256],
     }
-    return {prefix + name: values for name, values in space.items()}
+    return prefixed(space, prefix)
+
+
+def prefixed(params, prefix):
+    """``params`` with ``prefix`` before every name; refuse a malformed prefix."""
+    if not isinstance(prefix, str) or (prefix and not prefix.endswith("__")):
+        raise ValueError(
+            f"prefix must be '' or a pipeline step name followed by '__' "
+            f"(such as 'mlpclassifier__'); got {prefix!r}."
+        )
+    return {prefix + name: values for name, values in params.items()}
