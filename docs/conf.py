@@ -72,9 +72,13 @@ sphinx_gallery_conf = {
 
 
 def skip_keras_members(app, what, name, obj, skip, options):
-    """Leave out the Keras Callback hooks that a callback class inherits."""
+    """Leave out inherited hooks: Keras Callback's, scikit-learn's set_output.
+
+    scikit-learn's ``set_output`` docstring links to labels of its own docs.
+    """
     module = getattr(obj, "__module__", "") or ""
-    return True if module.startswith(("keras", "tensorflow")) else None
+    inherited = ("keras", "tensorflow", "sklearn.utils._set_output")
+    return True if module.startswith(inherited) else None
 
 
 def setup(app):
