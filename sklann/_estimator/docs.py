@@ -51,7 +51,10 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     embedding_scale : float > 0, default=0.1
         Standard deviation of the embedding's initial frequencies, in units
         of the (scaled) features: small values start smooth, large ones can
-        fit sharp changes. The embedding's most important setting.
+        fit sharp changes. The embedding's most important setting. The
+        three ``embedding_*`` settings are read only with
+        ``numerical_embedding="periodic"``, so that one search can draw them
+        beside ``numerical_embedding=None``.
 
     feature_scaling : bool, default=False
         A learned scale per input of the first hidden layer (per embedding

@@ -23,11 +23,14 @@ TABULAR_DEFAULTS = {
 # The classifier's additions to the recipe.
 CLASSIFIER_DEFAULTS = {"label_smoothing": 0.1}
 
+# The arguments of both functions below.
+_RECIPE_PARAMETERS = {
+    "estimator": [StrOptions({"classifier", "regressor"})],
+    "prefix": [str],
+}
 
-@validate_params(
-    {"estimator": [StrOptions({"classifier", "regressor"})], "prefix": [str]},
-    prefer_skip_nested_validation=True,
-)
+
+@validate_params(_RECIPE_PARAMETERS, prefer_skip_nested_validation=True)
 def tabular_defaults(estimator="classifier", *, prefix=""):
     """Parameters that make a strong MLP for tabular data, ready to pass on.
 
@@ -85,10 +88,7 @@ def tabular_defaults(estimator="classifier", *, prefix=""):
     return prefixed(recipe, prefix)
 
 
-@validate_params(
-    {"estimator": [StrOptions({"classifier", "regressor"})], "prefix": [str]},
-    prefer_skip_nested_validation=True,
-)
+@validate_params(_RECIPE_PARAMETERS, prefer_skip_nested_validation=True)
 def tabular_search_space(estimator="classifier", *, prefix=""):
     """Distributions for ``RandomizedSearchCV`` around :func:`tabular_defaults`.
 
