@@ -18,7 +18,7 @@ from sklann._estimator.params import (
     OPTIMIZERS,
     SHARED_CONSTRAINTS,
 )
-from sklann._training.schedules import SCHEDULES
+from sklann._training.schedules import DROPOUT_SCHEDULES, SCHEDULES
 
 FUZZ = settings(
     database=None,
@@ -44,6 +44,7 @@ valid_params = st.fixed_dictionaries(
         "batch_normalization": st.sampled_from([False, "before", "after"]),
         "dropout": st.floats(0.0, 0.5),
         "input_dropout": st.floats(0.0, 0.3),
+        "dropout_schedule": st.sampled_from(sorted(DROPOUT_SCHEDULES)),
         "l1": st.sampled_from([0.0, 1e-4, 1e-2]),
         "l2": st.sampled_from([0.0, 1e-4, 1e-2]),
         "max_norm": st.one_of(st.none(), st.floats(0.5, 3.0)),

@@ -1,4 +1,7 @@
-"""Learning-rate schedules: the recorded rates follow each schedule's formula."""
+"""Learning-rate schedules: the recorded rates follow each schedule's formula.
+
+Dropout-rate schedules at the end: the factor table and its effect on training.
+"""
 
 import math
 
@@ -7,7 +10,7 @@ import numpy as np
 import pytest
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann._training.schedules import SCHEDULES, RateSchedule
+from sklann._training.schedules import SCHEDULES, DropoutSchedule, RateSchedule
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(40, 3)).astype(np.float32)
@@ -239,3 +242,60 @@ def test_run_long_schedules_start_their_next_cycle(name):
     warm.fit(X, Y)
     rates = warm.history_["learning_rate"]
     np.testing.assert_allclose(rates[4:], rates[:4], rtol=1e-6)
+
+
+DROPOUT = dict(BASE, hidden_layer_sizes=(16,), dropout=0.5, input_dropout=0.1, epochs=6)
+
+
+def test_flat_cosine_dropout_factors_are_realmlps_flat_cos():
+    factors = DropoutSchedule("flat_cosine", total_epochs=8).factors(0, 8, 2)
+    fraction = np.arange(16) / 16
+    expected = np.where(
+        fraction < 0.5, 1.0, 0.5 * (1 + np.cos(np.pi * (fraction - 0.5) / 0.5))
+    )
+    np.testing.assert_allclose(factors, expected, rtol=1e-6)
+    constant = DropoutSchedule("constant", total_epochs=8).factors(0, 8, 2)
+    assert constant.tolist() == [1.0] * 16
+
+
+def test_a_continued_dropout_schedule_starts_its_next_cycle():
+    schedule = DropoutSchedule("flat_cosine", total_epochs=4)
+    np.testing.assert_array_equal(
+        schedule.factors(4, 4, steps_per_epoch=3), schedule.factors(0, 4, 3)
+    )
+
+
+def test_an_unknown_dropout_schedule_is_refused_by_the_table():
+    with pytest.raises(ValueError, match="Unknown dropout schedule 'cos'"):
+        DropoutSchedule("cos", total_epochs=4)
+
+
+def test_flat_cosine_trains_at_the_full_rates_then_less_dropout():
+    constant = MLPRegressor(**DROPOUT).fit(X, Y)
+    flat = MLPRegressor(**DROPOUT, dropout_schedule="flat_cosine").fit(X, Y)
+    # Epochs 0 to 2 start before half the run: the same masks at the same rates.
+    assert flat.history_["loss"][:3] == constant.history_["loss"][:3]
+    # Then the rates fall: every later epoch trains another network.
+    later = zip(flat.history_["loss"][3:], constant.history_["loss"][3:], strict=True)
+    assert all(a != b for a, b in later)
+
+
+def test_the_dropout_schedule_changes_nothing_without_dropout():
+    params = dict(DROPOUT, dropout=0.0, input_dropout=0.0)
+    constant = MLPRegressor(**params).fit(X, Y)
+    flat = MLPRegressor(**params, dropout_schedule="flat_cosine").fit(X, Y)
+    np.testing.assert_array_equal(flat.predict(X), constant.predict(X))
+
+
+@pytest.mark.parametrize("activation", ["relu", "selu"])  # Dropout, AlphaDropout
+def test_the_dropout_schedule_carries_on_epoch_by_epoch(activation):
+    params = dict(DROPOUT, activation=activation, dropout_schedule="flat_cosine")
+    whole = MLPRegressor(**params).fit(X, Y)
+    stepwise = MLPRegressor(**params)
+    for _ in range(DROPOUT["epochs"]):
+        stepwise.partial_fit(X, Y)
+    with_callbacks = MLPRegressor(
+        **params, callbacks=[keras.callbacks.LambdaCallback()]
+    ).fit(X, Y)
+    np.testing.assert_allclose(stepwise.predict(X), whole.predict(X), rtol=1e-5)
+    np.testing.assert_allclose(with_callbacks.predict(X), whole.predict(X), rtol=1e-5)

@@ -54,6 +54,7 @@ class BaseMLP(
         batch_normalization=False,
         dropout=0.0,
         input_dropout=0.0,
+        dropout_schedule="constant",
         l1=0.0,
         l2=0.0,
         max_norm=None,
@@ -97,6 +98,7 @@ class BaseMLP(
         self.batch_normalization = batch_normalization
         self.dropout = dropout
         self.input_dropout = input_dropout
+        self.dropout_schedule = dropout_schedule
         self.l1 = l1
         self.l2 = l2
         self.max_norm = max_norm

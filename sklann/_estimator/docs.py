@@ -27,6 +27,13 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
     input_dropout : float in [0, 1), default=0.0
         Dropout rate on the inputs.
 
+    dropout_schedule : {"constant", "flat_cosine"}, default="constant"
+        How both dropout rates change during training. ``"flat_cosine"``
+        (RealMLP's): the full rates for the first half of ``epochs``, then
+        a cosine down to 0 at the last epoch, so that the last epochs train
+        the network that prediction uses without noise. A warm-started fit
+        starts a new cycle, as ``lr_schedule="cosine"`` does.
+
     l1, l2 : float >= 0, default=0.0
         Penalties ``l1 * sum(|w|)`` and ``l2 * sum(w**2)`` on every kernel,
         added to the loss.

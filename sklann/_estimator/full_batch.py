@@ -24,6 +24,7 @@ FULL_BATCH = "lbfgs"
 MINIBATCH_ONLY = (
     "dropout",
     "input_dropout",
+    "dropout_schedule",
     "batch_normalization",
     "max_norm",
     "clipnorm",

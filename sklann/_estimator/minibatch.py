@@ -6,6 +6,7 @@ The other way to train is :mod:`sklann._estimator.full_batch` (L-BFGS).
 from .._training.callbacks import check_callbacks
 from .._training.engine import FitPlan, train
 from .._training.pool import PROGRAMS
+from .._training.schedules import DropoutSchedule
 from .._training.state import StateLayout
 from .._training.stopping import StopMonitor
 
@@ -38,6 +39,7 @@ class MinibatchMixin:
             rules=self._stop_rules(incremental, early_stopping),
             initial_epoch=epochs_trained(fit),
             previous_rate=(fit["history_"].get("learning_rate") or [None])[-1],
+            dropout=DropoutSchedule(self.dropout_schedule, self.epochs),
         )
         callbacks = self._callbacks()
         check_callbacks(callbacks, validation is not None)

@@ -14,7 +14,7 @@ from .._network.activations import HIDDEN_ACTIVATIONS
 from .._network.spec import INITIALIZER_CLASSES
 from .._training.losses import REGRESSION_LOSSES
 from .._training.optimizers import OPTIMIZER_CLASSES
-from .._training.schedules import SCHEDULES
+from .._training.schedules import DROPOUT_SCHEDULES, SCHEDULES
 from .names import Names, canonical_name
 
 # The activation parameter's vocabulary (the registry is _network.activations).
@@ -93,6 +93,7 @@ SHARED_CONSTRAINTS = {
     "batch_normalization": [StrOptions({"before", "after"}), Options(bool, {False})],
     "dropout": _rate,
     "input_dropout": _rate,
+    "dropout_schedule": [StrOptions(set(DROPOUT_SCHEDULES))],
     "l1": _penalty,
     "l2": _penalty,
     "max_norm": _positive_or_none,

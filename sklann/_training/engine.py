@@ -21,6 +21,7 @@ from .data import graph_features
 from .interrupt import InterruptRequest, call_in_worker
 from .program import EpochControl, epoch_order
 from .runtime import lean_calls
+from .schedules import DropoutSchedule
 from .stopping import PlateauMonitor, StopMonitor, StopRules, as_arrays, as_tensors
 
 __all__ = ["TrainingDiverged", "epoch_order", "train"]
@@ -37,9 +38,11 @@ class FitPlan(NamedTuple):
     """How one training call runs.
 
     ``schedule`` (a :class:`~sklann._training.schedules.RateSchedule`) gives the
-    learning rate and momentum of every step; ``hyper`` the numeric settings
-    the program reads as inputs; ``previous_rate`` the rate of the epoch
-    before ``initial_epoch`` (for a callable schedule).
+    learning rate and momentum of every step; ``dropout`` (a
+    :class:`~sklann._training.schedules.DropoutSchedule`) the factor on the
+    dropout rates; ``hyper`` the numeric settings the program reads as
+    inputs; ``previous_rate`` the rate of the epoch before ``initial_epoch``
+    (for a callable schedule).
     """
 
     epochs: int
@@ -51,6 +54,7 @@ class FitPlan(NamedTuple):
     rules: StopRules = StopRules()
     initial_epoch: int = 0
     previous_rate: float | None = None
+    dropout: DropoutSchedule = DropoutSchedule("constant", 1)
 
 
 class TrainingResult(NamedTuple):
@@ -209,6 +213,9 @@ class _ProgramCalls:
             n_epochs=tf.constant(n_epochs, tf.int32),
             rates=tf.constant(rates),
             momenta=tf.constant(schedule.momenta(first_epoch, n_epochs, steps)),
+            dropout_factors=tf.constant(
+                self.plan.dropout.factors(first_epoch, n_epochs, steps)
+            ),
             rules=self.rules,
         )
 

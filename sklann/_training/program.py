@@ -5,8 +5,9 @@ A :class:`TrainingProgram` is traced for one *structure*: the layer kinds
 the metrics and the precision. Everything numeric is an input: the state (a
 few flat tensors, :mod:`sklann._training.state`, handed back updated), the variables'
 shapes, the data, the learning rate and momentum of every step, the dropout
-rates, L1/L2, the max-norm, the clipping threshold, the optimizer's betas,
-epsilon and weight decay, the loss's settings, and the stopping rules. So a
+rates and the schedule's factor on them at every step, L1/L2, the max-norm,
+the clipping threshold, the optimizer's betas, epsilon and weight decay, the
+loss's settings, and the stopping rules. So a
 search that varies only those, or only layer widths, traces its step once
 per process.
 
@@ -52,6 +53,7 @@ class EpochControl(NamedTuple):
     n_epochs: object
     rates: object  # learning rate of every step of the call
     momenta: object  # momentum (or beta_1) of every step of the call
+    dropout_factors: object  # factor on the dropout rates of every step
     rules: StopRules
 
 
@@ -155,7 +157,7 @@ class TrainingProgram:
         features, targets, sample_weights = train
         batch_size = control.batch_size
         n_batches = (tf.shape(order)[0] + batch_size - 1) // batch_size
-        learning_rates, momenta = rates
+        learning_rates, momenta, dropout_factors = rates
 
         def body(batch, step, total, going, interrupted):
             indices = order[batch * batch_size : (batch + 1) * batch_size]
@@ -166,7 +168,8 @@ class TrainingProgram:
                 batch_weights,
             )
             step_rates = (tf.gather(learning_rates, batch), tf.gather(momenta, batch))
-            step = self.step.train(step, data, step_rates, hyper, where)
+            step_hyper = _scaled_dropout(hyper, tf.gather(dropout_factors, batch))
+            step = self.step.train(step, data, step_rates, step_hyper, where)
             # The epoch's loss is logged in float32 whatever the precision.
             total += step.loss * tf.cast(tf.reduce_sum(batch_weights), tf.float32)
             # Read once per step, after it: the caller acts on this value.
@@ -255,12 +258,13 @@ class TrainingProgram:
         window = tf.range(offset * inputs.steps, (offset + 1) * inputs.steps)
         rates = tf.gather(control.rates, window) * plateau.factor
         momenta = tf.gather(control.momenta, window)
+        dropout_factors = tf.gather(control.dropout_factors, window)
         new_state, metric_states, loss, interrupted = self._run_epoch(
             state,
             inputs.train,
             order,
             control,
-            (rates, momenta),
+            (rates, momenta, dropout_factors),
             hyper,
             (where, inputs.flag),
         )
@@ -329,6 +333,7 @@ class TrainingProgram:
             n_epochs=int32,
             rates=tf.TensorSpec([None], tf.float32),
             momenta=tf.TensorSpec([None], tf.float32),
+            dropout_factors=tf.TensorSpec([None], tf.float32),
             rules=monitor_spec(StopRules),
         )
         shapes = (
@@ -367,6 +372,15 @@ def _no_garbage_collection():
     finally:
         if enabled:
             gc.enable()
+
+
+def _scaled_dropout(hyper, factor):
+    """``hyper`` with both dropout rates multiplied by the schedule's ``factor``."""
+    return {
+        **hyper,
+        "dropout": hyper["dropout"] * factor,
+        "input_dropout": hyper["input_dropout"] * factor,
+    }
 
 
 def _choose(condition, if_true, if_false):

@@ -1,4 +1,4 @@
-"""Learning-rate (and momentum) schedules as per-step tables.
+"""Learning-rate, momentum and dropout-rate schedules as per-step tables.
 
 The training engine reads the rate of every optimisation step from a table
 that the host computes before each call: one float per step of the epochs
@@ -10,6 +10,9 @@ given in epochs; a step's position is ``epoch + batch / steps_per_epoch``.
 
 ``plateau`` is the exception: its reductions depend on the losses, so the
 engine multiplies the table by a factor that it lowers during training.
+
+The dropout schedule (:class:`DropoutSchedule`) is a table of the same kind:
+a factor on the dropout rates at every step.
 """
 
 from dataclasses import dataclass
@@ -52,6 +55,18 @@ def auto_decay_epochs(schedule, epochs):
     if isinstance(schedule, str) and schedule in AUTO_PERIOD_FRACTION:
         return round(max(1.0, AUTO_PERIOD_FRACTION[schedule] * epochs), 1)
     return AUTO_PERIOD_EPOCHS
+
+
+def epoch_positions(first_epoch, n_epochs, steps_per_epoch):
+    """Epoch position at the start of each step of ``n_epochs`` epochs.
+
+    Examples
+    --------
+    >>> epoch_positions(2, 2, 2).tolist()
+    [2.0, 2.5, 3.0, 3.5]
+    """
+    steps = np.arange(n_epochs * steps_per_epoch)
+    return first_epoch + steps / steps_per_epoch
 
 
 def _cosine_ramp(start, end, fraction):
@@ -123,8 +138,7 @@ class RateSchedule:
 
     def positions(self, first_epoch, n_epochs, steps_per_epoch):
         """Epoch position at the start of each step of ``n_epochs`` epochs."""
-        steps = np.arange(n_epochs * steps_per_epoch)
-        return first_epoch + steps / steps_per_epoch
+        return epoch_positions(first_epoch, n_epochs, steps_per_epoch)
 
     def rates(self, first_epoch, n_epochs, steps_per_epoch, previous_rate=None):
         """The learning rate of every step, as a float32 array.
@@ -281,3 +295,64 @@ NAMED_SCHEDULES = {
     "plateau": _constant,
 }
 SCHEDULES = tuple(NAMED_SCHEDULES)
+
+
+# The registry of dropout schedules: the factor on the dropout rates at each
+# step, from the fraction of the run done when the step starts. RealMLP's
+# "flat_cos" (Holzmueller et al., 2024) keeps the full rate for the first
+# half of the run, then anneals it to 0 along half a cosine, so that the
+# last epochs fine-tune the network that prediction uses, without noise.
+FLAT_FRACTION = 0.5
+
+
+def _constant_dropout(fraction):
+    return np.ones_like(fraction)
+
+
+def _flat_cosine_dropout(fraction):
+    annealed = (fraction - FLAT_FRACTION) / (1.0 - FLAT_FRACTION)
+    return np.where(fraction < FLAT_FRACTION, 1.0, _cosine_ramp(1.0, 0.0, annealed))
+
+
+DROPOUT_SCHEDULES = {
+    "constant": _constant_dropout,
+    "flat_cosine": _flat_cosine_dropout,
+}
+
+
+@dataclass(frozen=True)
+class DropoutSchedule:
+    """The factor on ``dropout`` and ``input_dropout`` at every step of a fit.
+
+    Parameters
+    ----------
+    schedule : str
+        A name from :data:`DROPOUT_SCHEDULES`.
+    total_epochs : int
+        Length of the run. Later epochs (a warm-started fit, ``partial_fit``
+        past ``epochs``) repeat the cycle, as ``lr_schedule="cosine"`` does,
+        so the two stay in step.
+
+    Examples
+    --------
+    >>> schedule = DropoutSchedule("flat_cosine", total_epochs=4)
+    >>> schedule.factors(first_epoch=0, n_epochs=4, steps_per_epoch=1).tolist()
+    [1.0, 1.0, 1.0, 0.5]
+    """
+
+    schedule: str
+    total_epochs: int
+
+    def __post_init__(self):
+        if self.schedule not in DROPOUT_SCHEDULES:
+            raise ValueError(
+                f"Unknown dropout schedule {self.schedule!r}; expected one of "
+                f"{sorted(DROPOUT_SCHEDULES)}."
+            )
+
+    def factors(self, first_epoch, n_epochs, steps_per_epoch):
+        """The factor of every step of ``n_epochs`` epochs, as a float32 array."""
+        position = epoch_positions(first_epoch, n_epochs, steps_per_epoch)
+        fraction = np.mod(position / max(self.total_epochs, 1), 1.0)
+        factors = DROPOUT_SCHEDULES[self.schedule](fraction)
+        return np.asarray(factors, dtype=np.float32)
