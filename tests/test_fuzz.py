@@ -45,6 +45,7 @@ valid_params = st.fixed_dictionaries(
         "dropout": st.floats(0.0, 0.5),
         "input_dropout": st.floats(0.0, 0.3),
         "dropout_schedule": st.sampled_from(sorted(DROPOUT_SCHEDULES)),
+        "ema_momentum": st.one_of(st.none(), st.floats(0.5, 0.999)),
         "l1": st.sampled_from([0.0, 1e-4, 1e-2]),
         "l2": st.sampled_from([0.0, 1e-4, 1e-2]),
         "max_norm": st.one_of(st.none(), st.floats(0.5, 3.0)),

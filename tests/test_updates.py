@@ -34,6 +34,10 @@ OPTIMIZERS = [
     ("adam", {"clipvalue": 0.01}),
     ("sgd", {"global_clipnorm": 0.1, "momentum": 0.0}),
     ("adam", {"weight_decay": 0.05}),
+    # The weights' moving average (Keras's use_ema), flat or routed.
+    ("adam", {"ema_momentum": 0.9}),
+    ("nadam", {"ema_momentum": 0.5, "max_norm": 0.5}),
+    ("sgd", {"optimizer__use_ema": True, "momentum": 0.9}),
 ]
 
 

@@ -71,6 +71,7 @@ class BaseMLP(
         clipnorm=None,
         clipvalue=None,
         global_clipnorm=None,
+        ema_momentum=None,
         lr_schedule="constant",
         lr_decay_rate=0.1,
         lr_decay_epochs="auto",
@@ -115,6 +116,7 @@ class BaseMLP(
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.global_clipnorm = global_clipnorm
+        self.ema_momentum = ema_momentum
         self.lr_schedule = lr_schedule
         self.lr_decay_rate = lr_decay_rate
         self.lr_decay_epochs = lr_decay_epochs

@@ -99,6 +99,7 @@ class ConfigurationMixin:
             clipnorm=self.clipnorm,
             clipvalue=self.clipvalue,
             global_clipnorm=self.global_clipnorm,
+            ema_momentum=self.ema_momentum,
         )
 
     def _build_optimizer(self):

@@ -95,6 +95,16 @@ default="adam"
         Gradient clipping by each weight's norm, by value, or by the global
         norm. At most one may be set.
 
+    ema_momentum : float in (0, 1), default=None
+        Keeps an exponential moving average of the weights, ``average =
+        ema_momentum * average + (1 - ema_momentum) * weights`` after every
+        step (Keras's ``use_ema``; ``optimizer__use_ema=True`` means the
+        same), and predicts with the average: an ensemble of the last
+        ``1 / (1 - ema_momentum)`` steps' networks at the cost of one. With
+        early stopping the validation loss, and so the best epoch, is that
+        of the average (Keras validates the raw weights). None trains
+        without.
+
     lr_schedule : str, keras LearningRateSchedule or callable, \
 default="constant"
         How the learning rate changes; ``history_["learning_rate"]`` records

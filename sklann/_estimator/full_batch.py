@@ -30,6 +30,7 @@ MINIBATCH_ONLY = (
     "clipnorm",
     "clipvalue",
     "global_clipnorm",
+    "ema_momentum",
     "weight_decay",
     "learning_rate",
     "momentum",

@@ -77,6 +77,9 @@ FACTOR_SCHEDULES = tuple(name for name in SCHEDULES if name != "inverse_time")
 # The default of learning_rate: left at it, it gives way to a Keras schedule.
 DEFAULT_LEARNING_RATE = 1e-3
 
+# Keras's optimizer arguments of the weights' moving average (flat: ema_momentum).
+EMA_OPTIONS = ("use_ema", "ema_momentum")
+
 # Prefixes of the scikeras-style routed parameters, e.g. ``optimizer__beta_1``.
 ROUTING_PREFIXES = ("optimizer", "loss", "callbacks", "metrics")
 
@@ -114,6 +117,7 @@ SHARED_CONSTRAINTS = {
     "clipnorm": _positive_or_none,
     "clipvalue": _positive_or_none,
     "global_clipnorm": _positive_or_none,
+    "ema_momentum": [Interval(Real, 0, 1, closed="neither"), None],
     "lr_schedule": [
         Names(SCHEDULES, ALIASES["lr_schedule"]),
         keras.optimizers.schedules.LearningRateSchedule,
@@ -244,6 +248,7 @@ def validate_cross_parameters(params, constraints):
         )
     _check_schedule_object(schedule, params["learning_rate"])
     _check_optimizer_object(params["optimizer"], params["learning_rate"])
+    _check_ema(params)
     for name in params:
         if name not in constraints and name.split("__", 1)[0] not in ROUTING_PREFIXES:
             raise TypeError(
@@ -267,6 +272,32 @@ def _check_schedule_object(schedule, learning_rate):
             "schedule (its initial_learning_rate) and leave learning_rate at its "
             f"default ({DEFAULT_LEARNING_RATE}), or use a named schedule, which "
             "learning_rate scales: lr_schedule='exponential', 'cosine', ..."
+        )
+
+
+def _check_ema(params):
+    """One way to set the weights' moving average: refuse a second, hidden one."""
+    ema_momentum = params["ema_momentum"]
+    if ema_momentum is None:
+        return
+    optimizer = params["optimizer"]
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        name = type(optimizer).__name__
+        raise ValueError(
+            f"ema_momentum={ema_momentum!r} would have no effect: the optimizer "
+            f"instance {name}(...) keeps its own settings. Pass "
+            f"optimizer={name.lower()!r} by name with ema_momentum, or build the "
+            f"instance with use_ema=True, ema_momentum={ema_momentum!r}."
+        )
+    routed = [
+        f"optimizer__{name}" for name in EMA_OPTIONS if f"optimizer__{name}" in params
+    ]
+    if routed:
+        raise ValueError(
+            f"ema_momentum={ema_momentum!r} and {' and '.join(routed)} both set "
+            "the weights' moving average. Set it once: ema_momentum (sklann's "
+            "flat parameter), or Keras's use_ema and ema_momentum on the "
+            "optimizer alone."
         )
 
 

@@ -132,9 +132,11 @@ def train(
     (interrupt or InterruptRequest()).attach(flag)
     run = _ProgramCalls(program, layout, state, data, validation, plan, flag)
     if not (callbacks or verbose):
-        return run(
+        result = run(
             plan.initial_epoch, plan.epochs, state, (stop, plateau), plan.previous_rate
         )
+        final = layout.finalized(result.weights, result.optimizer)
+        return result._replace(weights=final)
     probe = None
     if any(getattr(c, "records_gradient_norms", False) for c in callbacks):
         probe = _gradient_probe(program, data[0], data[1], plan.hyper)
@@ -290,6 +292,8 @@ def _fit_epoch_by_epoch(run, plan, sync, monitors, callbacks, verbose, probe, fl
         interrupted = bool(flag.numpy())  # Ctrl-C during the callbacks too
         if stopped or interrupted or (model is not None and model.stop_training):
             break
+    # As Keras, the averaged weights (use_ema) are in place for on_train_end.
+    sync.state = (run.layout.finalized(*sync.state), sync.state[1])
     sync.around(callback_list.on_train_end)
     stop, plateau = monitors
     return TrainingResult(

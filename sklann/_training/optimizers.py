@@ -33,9 +33,10 @@ def build_optimizer(optimizer, *, routed=None, **settings):
         ``beta_1``); they override the flat settings.
     **settings
         The flat settings: ``learning_rate``, ``momentum``, ``nesterov``,
-        ``weight_decay``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``.
-        Each is passed only to optimizers that take it (``momentum`` goes to
-        SGD and RMSprop, ``nesterov`` to SGD) and only when not None.
+        ``weight_decay``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``,
+        ``ema_momentum``. Each is passed only to optimizers that take it
+        (``momentum`` goes to SGD and RMSprop, ``nesterov`` to SGD) and only
+        when not None; ``ema_momentum`` turns on Keras's ``use_ema``.
 
     Returns
     -------
@@ -52,6 +53,9 @@ def build_optimizer(optimizer, *, routed=None, **settings):
     ...                       nesterov=True, clipnorm=1.0)
     >>> type(opt).__name__, opt.nesterov, opt.clipnorm
     ('SGD', True, 1.0)
+    >>> opt = build_optimizer("adam", ema_momentum=0.999)
+    >>> opt.use_ema, opt.ema_momentum
+    (True, 0.999)
     """
     if isinstance(optimizer, keras.optimizers.Optimizer):
         return type(optimizer).from_config(optimizer.get_config())
@@ -70,6 +74,8 @@ def build_optimizer(optimizer, *, routed=None, **settings):
         for name, value in settings.items()
         if value is not None
     }
+    if "ema_momentum" in settings:
+        settings["use_ema"] = True
     kwargs = {**_accepted(optimizer_class, settings), **(routed or {})}
     return optimizer_class(**_floats_where_expected(optimizer_class, kwargs))
 

@@ -61,7 +61,8 @@ class EpochsResult(NamedTuple):
     """What one call of the compiled function returns.
 
     ``state`` is after the last completed epoch; ``best`` the network part
-    of the state (params, moving) at the best validation epoch.
+    of the state (params, moving) at the best validation epoch, with the
+    weights that prediction uses (the moving average with ``use_ema``).
     """
 
     state: FlatState
@@ -271,9 +272,11 @@ class TrainingProgram:
         values = {"loss": loss, "learning_rate": rates[0], "momentum": momenta[0]}
         values.update(self.step.metric_results(metric_states, ""))
         monitored = loss
+        # The weights prediction would use (the moving average with use_ema).
+        evaluated = self.step.rule.evaluated(new_state.params, new_state.slots)
         if validation is not None:
             val_loss, val_states = self.step.validation_loss(
-                new_state, validation, hyper, where
+                new_state._replace(params=evaluated), validation, hyper, where
             )
             values["val_loss"] = val_loss
             values.update(self.step.metric_results(val_states, "val_"))
@@ -288,7 +291,7 @@ class TrainingProgram:
         state = _choose(keep, new_state, state)
         monitors = _choose(keep, (new_stop, new_plateau), monitors)
         if validation is not None:
-            best = _choose(keep & is_best, (new_state.params, new_state.moving), best)
+            best = _choose(keep & is_best, (evaluated, new_state.moving), best)
         finite = tf.math.is_finite(loss) & tf.math.is_finite(monitored)
         stopped = keep & should_stop(monitors[0], rules)
         going = keep & finite & tf.logical_not(stopped)

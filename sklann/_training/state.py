@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from .._network.layers import variable_slots
+from .updates import AVERAGE
 
 
 class FlatState(NamedTuple):
@@ -100,6 +101,24 @@ class StateLayout:
         }
         optimizer = self.rule.join_state(per_variable, state.scalars, keep_from)
         return weights, optimizer
+
+    def finalized(self, weights, optimizer_state):
+        """``weights`` at the end of a fit: the averages with ``use_ema``.
+
+        Keras's ``finalize_variable_values``: the trainable weights take
+        their moving averages, once a step has set them.
+        """
+        if not self.rule.ema:
+            return weights
+        per_variable, scalars = self.rule.split_state(
+            optimizer_state, len(self.trainable)
+        )
+        if int(scalars["iteration"]) == 0:  # no step yet: no average either
+            return weights
+        weights = list(weights)
+        for index, average in zip(self.trainable, per_variable[AVERAGE], strict=True):
+            weights[index] = np.asarray(average)
+        return weights
 
     def shape_tensors(self):
         """The trainable and moving variables' shapes, as the graph takes them."""

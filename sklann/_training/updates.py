@@ -11,7 +11,10 @@ so the state loads into the Keras optimizer of ``model_`` as it is.
 
 Keras applies, at every step: gradient clipping, then decoupled weight
 decay (``w -= w * weight_decay * lr``), then the optimizer's update, then
-the weight constraints, then counts the iteration. Under ``mixed_float16``
+the weight constraints, then counts the iteration. With ``use_ema`` it
+keeps Keras's exponential moving average of the weights, updated after each
+step before the constraints: ``average = m * average + (1 - m) * w``, where
+``m`` is ``ema_momentum`` but 0 at the first step. Under ``mixed_float16``
 the loss is scaled as Keras's ``LossScaleOptimizer`` does it: a step with
 non-finite gradients is skipped and halves the scale, and 2,000 finite steps
 in a row double it.
@@ -29,13 +32,22 @@ LOSS_SCALE_GROWTH_STEPS = 2000
 # Keras optimizer options sklann's update steps do not implement, with the
 # value at which they do nothing.
 UNSUPPORTED_OPTIONS = {
-    "use_ema": False,
     "ema_overwrite_frequency": None,
     "loss_scale_factor": None,
     "gradient_accumulation_steps": None,
 }
+# What to do instead, where sklann has a way.
+UNSUPPORTED_HINTS = {
+    "ema_overwrite_frequency": (
+        " The weights' moving average (ema_momentum, or use_ema) is what the "
+        "fitted estimator predicts with, and what early stopping validates."
+    ),
+}
 
 CLIPPING = ("clipnorm", "clipvalue", "global_clipnorm")
+
+# The slot of the weights' moving average (``use_ema``), laid out as the weights.
+AVERAGE = "average"
 
 
 class UpdateRule:
@@ -57,7 +69,7 @@ class UpdateRule:
                 raise ValueError(
                     f"sklann's training step does not implement the optimizer "
                     f"option {option}={settings[option]!r}; leave it at "
-                    f"{inactive!r}."
+                    f"{inactive!r}.{UNSUPPORTED_HINTS.get(option, '')}"
                 )
         self.name = name
         self.optimizer = OPTIMIZERS[name]
@@ -71,6 +83,7 @@ class UpdateRule:
         }
         self.flags = {flag: flags[flag] for flag in self.optimizer.flags}
         self.clipping = next((c for c in CLIPPING if settings.get(c)), None)
+        self.ema = bool(settings.get("use_ema"))
         self.weight_decay = settings.get("weight_decay") is not None
         self.groups = self.optimizer.groups(settings)
         self.momentum_name = self.optimizer.momentum
@@ -86,6 +99,7 @@ class UpdateRule:
             self.clipping,
             self.weight_decay,
             self.loss_scaling,
+            self.ema,
         )
 
     @property
@@ -102,6 +116,8 @@ class UpdateRule:
             names.append(self.clipping)
         if self.weight_decay:
             names.append("weight_decay")
+        if self.ema:
+            names.append("ema_momentum")
         return {name: np.float32(self.settings[name]) for name in names}
 
     # -- state --------------------------------------------------------------------
@@ -112,7 +128,8 @@ class UpdateRule:
         In the order of the Keras optimizer's ``variables``: under
         ``mixed_float16`` the ``LossScaleOptimizer``'s iteration, learning rate,
         step counter and scale first; then the iteration, the learning rate,
-        the slots, and Nadam's ``u_product``.
+        the weights' averages (``use_ema``), the slots, and Nadam's
+        ``u_product``.
         """
         fill = {"accumulator": float(self.settings.get("initial_accumulator_value", 0))}
         state = []
@@ -120,6 +137,8 @@ class UpdateRule:
             state += [np.int64(0), np.float32(0.0), np.int64(0)]
             state.append(np.float32(INITIAL_LOSS_SCALE))
         state += [np.int64(0), np.float32(self.settings["learning_rate"])]
+        if self.ema:  # zeros, as Keras builds them: the first step sets them
+            state += [np.zeros(v.shape, v.dtype) for v in trainable]
         for group in self.groups:
             for variable in trainable:
                 for name in group:
@@ -135,7 +154,8 @@ class UpdateRule:
         Returns
         -------
         slots : dict
-            Slot name to a list of ``n_variables`` arrays.
+            Slot name to a list of ``n_variables`` arrays; the weights'
+            averages are the slot ``"average"``.
         scalars : dict
             ``iteration``, ``learning_rate``, and Nadam's ``u_product``, the
             loss scale's ``scale_counter`` and ``scale`` where they exist.
@@ -148,6 +168,9 @@ class UpdateRule:
         scalars["iteration"], scalars["learning_rate"] = state[0], state[1]
         position = 2
         slots = {name: [None] * n_variables for group in self.groups for name in group}
+        if self.ema:
+            slots[AVERAGE] = state[position : position + n_variables]
+            position += n_variables
         for group in self.groups:
             for index in range(n_variables):
                 for name in group:
@@ -166,6 +189,8 @@ class UpdateRule:
             state += own + [scalars["scale_counter"], scalars["scale"]]
         state += [scalars["iteration"], scalars["learning_rate"]]
         n_variables = len(next(iter(slots.values()))) if slots else 0
+        if self.ema:
+            state += list(slots[AVERAGE])
         for group in self.groups:
             for index in range(n_variables):
                 state += [slots[name][index] for name in group]
@@ -216,7 +241,7 @@ class UpdateRule:
         constants = self.optimizer.scalars(lr, momentum, cast, step)
         new_scalars = dict(scalars, iteration=scalars["iteration"] + 1)
         new_scalars["learning_rate"] = rate
-        current = dict(slots)
+        current = {name: value for name, value in slots.items() if name != AVERAGE}
         if self.name == "nadam":  # Keras moves u_product before the variables
             new_scalars["u_product"] = self._u_product(
                 scalars["u_product"], momentum, step
@@ -228,6 +253,9 @@ class UpdateRule:
         w, new_slots = self.optimizer.update(
             tf.cast(g, dtype), w, current, constants, self.flags
         )
+        if self.ema:
+            new_slots = dict(new_slots)
+            new_slots[AVERAGE] = self._average(slots[AVERAGE], w, scalars, cast)
         w = constrain(w)
         if not self.loss_scaling:
             return w, new_slots, new_scalars
@@ -247,6 +275,21 @@ class UpdateRule:
             grow, scale * 2.0, tf.where(finite, scale, scale / 2)
         )
         return tf.where(finite, w, params), new_slots, new_scalars
+
+    def evaluated(self, params, slots):
+        """The weights that prediction uses: the average with ``use_ema``.
+
+        Validation, early stopping's best epoch and the fitted network all
+        use them; training goes on from ``params``.
+        """
+        return slots[AVERAGE] if self.ema else params
+
+    @staticmethod
+    def _average(average, w, scalars, hyper):
+        """Keras's moving average of the weights; the first step starts it at ``w``."""
+        started = tf.cast(tf.not_equal(scalars["iteration"], 0), w.dtype)
+        momentum = started * hyper["ema_momentum"]
+        return momentum * average + (1 - momentum) * w
 
     @staticmethod
     def _u_product(u_product, beta_1, step):
