@@ -126,6 +126,14 @@ def _embedding_parameters(spec, features):
     return features * (frequencies * (1 + 2 * units) + units), features * (units + 1)
 
 
+def _ensemble_members(spec):
+    """The stored ``n_ensemble`` (files without one hold plain networks)."""
+    members = spec.get("n_ensemble", 1)
+    if not isinstance(members, int) or isinstance(members, bool) or members < 1:
+        raise MalformedFile(f"its ensemble has {members!r} members")
+    return members
+
+
 def _parameters(spec):
     """An upper bound on the parameters of a stored spec, within the caps."""
     try:
@@ -135,6 +143,7 @@ def _parameters(spec):
         widths = [embedded[1], *map(int, sizes), int(spec["n_outputs"])]
     except (KeyError, TypeError, ValueError):
         raise MalformedFile("its network spec is not one sklann writes") from None
+    members = _ensemble_members(spec)
     if len(sizes) > MAX_LAYERS:
         raise MalformedFile(
             f"its network has {len(sizes):,} hidden layers, more than the "
@@ -144,7 +153,9 @@ def _parameters(spec):
         raise MalformedFile(f"its network has a negative width: {widths}")
     # Dense kernels and biases, plus batch norm's four vectors per layer.
     dense = sum((a + 1) * b for a, b in itertools.pairwise(widths))
-    parameters = embedded[0] + dense + 4 * sum(widths)
+    # An ensemble: each member's input scales and its own output layer.
+    ensemble = members * widths[0] + (members - 1) * (widths[-2] + 1) * widths[-1]
+    parameters = embedded[0] + dense + 4 * sum(widths) + ensemble
     if parameters > MAX_PARAMETERS:
         raise MalformedFile(
             f"its network has {parameters:,} parameters, more than the "

@@ -117,6 +117,28 @@ def _feature_scale(layer, variables, spec, rng, dtype):
     return lambda x: x.multiply(scale).tocsr() if sp.issparse(x) else x * scale
 
 
+def _ensemble_scale(layer, variables, spec, rng, dtype):
+    scale = np.asarray(variables[0], dtype=dtype)
+
+    def step(x):
+        x = x.toarray() if sp.issparse(x) else x
+        return (x[:, None, :] * scale).reshape(-1, x.shape[1])
+
+    return step
+
+
+def _ensemble_output(layer, variables, spec, rng, dtype):
+    kernel, bias = (np.asarray(v, dtype=dtype) for v in variables)
+    activation = ACTIVATIONS[layer.activation].numpy
+
+    def step(x):
+        members = x.reshape(-1, len(kernel), x.shape[1])
+        logits = np.einsum("bkh,kho->bko", members, kernel) + bias
+        return activation(logits).mean(axis=1)  # the members' mean prediction
+
+    return step
+
+
 # The NumPy step of each layer kind in sklann._network.layers.LAYER_VARIABLES.
 _STEPS = {
     "dense": _dense,
@@ -126,6 +148,8 @@ _STEPS = {
     "alpha_dropout": _alpha_dropout,
     "periodic_embedding": _periodic_embedding,
     "feature_scale": _feature_scale,
+    "ensemble_scale": _ensemble_scale,
+    "ensemble_output": _ensemble_output,
 }
 
 

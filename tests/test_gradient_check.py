@@ -53,6 +53,11 @@ Y_BINARY = (Y_IRIS == 2).astype(int)
             X_IRIS,
             Y_IRIS,
         ),
+        (
+            MLPRegressor(hidden_layer_sizes=(6,), n_ensemble=3, l2=1e-2),
+            X_DIAB,
+            Y_DIAB / 100,
+        ),
     ],
     ids=[
         "tanh-softmax",
@@ -60,6 +65,7 @@ Y_BINARY = (Y_IRIS == 2).astype(int)
         "selu-dropout",
         "elu-huber",
         "embedding-scaling-smoothing",
+        "ensemble-penalty",
     ],
 )
 def test_correct_gradients_pass_with_tiny_errors(estimator, X, y):

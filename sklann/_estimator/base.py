@@ -63,6 +63,7 @@ class BaseMLP(
         embedding_frequencies=16,
         embedding_scale=0.1,
         feature_scaling=False,
+        n_ensemble=1,
         optimizer="adam",
         learning_rate=DEFAULT_LEARNING_RATE,
         momentum=0.9,
@@ -108,6 +109,7 @@ class BaseMLP(
         self.embedding_frequencies = embedding_frequencies
         self.embedding_scale = embedding_scale
         self.feature_scaling = feature_scaling
+        self.n_ensemble = n_ensemble
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.momentum = momentum

@@ -87,6 +87,7 @@ class ConfigurationMixin:
             embedding_frequencies=int(self.embedding_frequencies),
             embedding_scale=float(self.embedding_scale),
             feature_scaling=bool(self.feature_scaling),
+            n_ensemble=int(self.n_ensemble),
         )
 
     def _optimizer_settings(self):

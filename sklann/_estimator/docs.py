@@ -68,6 +68,16 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
         output with an embedding), starting at 1: lets the network weigh
         features down or up at once, as RealMLP's scaling layer.
 
+    n_ensemble : int >= 1, default=1
+        Trains that many networks at once as one (TabM-mini, Gorishniy et
+        al., 2025): the hidden layers are shared, each member scales the
+        first layer's inputs by its own vector (random signs at the start;
+        normal after an embedding) and has its own output layer. The loss is
+        the mean of the members' losses (and so is the validation loss that
+        early stopping watches); predictions are the mean of the members'
+        probabilities or values. It costs about ``n_ensemble`` times the
+        hidden layers' work per row, and adds few parameters.
+
     optimizer : str, keras.optimizers.Optimizer class or instance, \
 default="adam"
         ``sgd``, ``adam``, ``adamw``, ``nadam``, ``rmsprop``, ``adagrad``,

@@ -105,6 +105,7 @@ SHARED_CONSTRAINTS = {
     "embedding_frequencies": [Interval(Integral, 1, None, closed="left")],
     "embedding_scale": [Interval(Real, 0, None, closed="neither")],
     "feature_scaling": ["boolean"],
+    "n_ensemble": [Interval(Integral, 1, None, closed="left")],
     "optimizer": [
         Names((*OPTIMIZERS, "lbfgs")),
         HasMethods(["apply_gradients", "get_config"]),

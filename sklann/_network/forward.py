@@ -60,13 +60,15 @@ class GraphNetwork:
         self._starts = [sum(counts[:i]) for i in range(len(kinds))]
         self.n_variables = sum(counts)
         self.kernel_indices = [start for _, start in self.dense_layers()]
+        self.ensemble = kinds[-1].kind == "ensemble_output"
 
     def dense_layers(self):
-        """The Dense layers with the position of their kernel in the weights."""
+        """The Dense layers (and an ensemble's output layers) with the position
+        of their kernel in the weights."""
         return [
             (layer, start)
             for layer, start in zip(self.kinds, self._starts, strict=True)
-            if layer.kind == "dense"
+            if layer.kind in ("dense", "ensemble_output")
         ]
 
     @staticmethod
@@ -95,7 +97,8 @@ class GraphNetwork:
         Returns
         -------
         logits : tf.Tensor
-            The output layer before its activation.
+            The output layer before its activation; an ensemble's members'
+            logits, ``n_ensemble`` rows per row of ``x`` (see :meth:`per_member`).
         weights : list of tf.Tensor
             The variables after the pass: in training, batch normalisation's
             moving statistics and the dropout generators have moved on.
@@ -107,8 +110,21 @@ class GraphNetwork:
             forward = self._FORWARD[layer.kind]
             h = forward(self, layer, weights, start, h, rates, training)
         # The output layer's logits: the loss applies the activation itself.
-        logits = self._affine(self.kinds[-1], weights, self._starts[-1], h)
+        output = self._members_affine if self.ensemble else self._affine
+        logits = output(self.kinds[-1], weights, self._starts[-1], h)
         return logits, weights
+
+    def per_member(self, weights, *tensors):
+        """``tensors`` (targets, sample weights) row by row as the logits are.
+
+        Each row repeated once per ensemble member, so that the loss is the
+        mean of the members' losses (TabM trains its members so); as they
+        are without an ensemble.
+        """
+        if not self.ensemble:
+            return tensors
+        members = tf.shape(weights[self._starts[-1]])[0]
+        return tuple(tf.repeat(tensor, members, axis=0) for tensor in tensors)
 
     def output(self, logits):
         """The output layer's activation applied to its ``logits``."""
@@ -120,6 +136,15 @@ class GraphNetwork:
         if layer.use_bias:
             h = tf.nn.bias_add(h, tf.cast(weights[start + 1], h.dtype))
         return h
+
+    def _members_affine(self, layer, weights, start, h):
+        """Each member's output layer on its rows (an ensemble's ``_affine``)."""
+        kernel, bias = weights[start], weights[start + 1]
+        h = tf.cast(h, self.output_dtype)
+        members = tf.reshape(h, [-1, tf.shape(kernel)[0], tf.shape(h)[1]])
+        logits = tf.einsum("bkh,kho->bko", members, tf.cast(kernel, h.dtype))
+        logits += tf.cast(bias, h.dtype)
+        return tf.reshape(logits, [-1, tf.shape(kernel)[2]])
 
     # -- one function per layer kind ---------------------------------------------------
 
@@ -194,6 +219,11 @@ class GraphNetwork:
     def _feature_scale(self, layer, weights, start, h, rates, training):
         return h * tf.cast(weights[start], h.dtype)
 
+    def _ensemble_scale(self, layer, weights, start, h, rates, training):
+        """Each member's scaled copy of each row, a row's members together."""
+        scaled = h[:, None, :] * tf.cast(weights[start], h.dtype)
+        return tf.reshape(scaled, [-1, tf.shape(h)[1]])
+
     _FORWARD = {
         "dense": _dense,
         "batch_norm": _batch_norm,
@@ -202,6 +232,9 @@ class GraphNetwork:
         "alpha_dropout": _alpha_dropout,
         "periodic_embedding": _periodic_embedding,
         "feature_scale": _feature_scale,
+        "ensemble_scale": _ensemble_scale,
+        # The output layer is not in the loop: ``_affine`` or ``_members_affine``.
+        "ensemble_output": None,
     }
 
     # -- penalties and constraints ---------------------------------------------------
@@ -216,11 +249,13 @@ class GraphNetwork:
         return total
 
     def max_norm(self, weights, max_value):
-        """Keras's MaxNorm(axis=0) on every Dense kernel."""
+        """Keras's MaxNorm on every Dense kernel: each unit's incoming weights
+        (axis 0; an ensemble member's, axis 1 of its output kernels)."""
         weights = list(weights)
         for index in self.kernel_indices:
             kernel = weights[index]
-            norms = tf.sqrt(tf.reduce_sum(tf.square(kernel), axis=0, keepdims=True))
+            squares = tf.reduce_sum(tf.square(kernel), axis=-2, keepdims=True)
+            norms = tf.sqrt(squares)
             desired = tf.clip_by_value(norms, 0.0, tf.cast(max_value, kernel.dtype))
             weights[index] = kernel * (desired / (KERAS_EPSILON + norms))
         return weights

@@ -8,7 +8,8 @@ the order of ``keras.Model.variables``: per Dense layer its kernel and bias,
 per batch normalisation its scale, shift, moving mean and moving variance,
 per dropout layer its random generator's state, for the periodic embedding
 its frequencies, per-feature kernels and biases, for the feature scaling its
-scales.
+scales; an ensemble (``n_ensemble``) has the members' input scales and
+their output layers' kernels and biases.
 
 The layer list without the widths (:func:`layer_kinds`) is what the compiled
 training step depends on: networks that differ only in their widths or
@@ -37,6 +38,11 @@ LAYER_VARIABLES = {
         ("embedding_bias", True),
     ),
     "feature_scale": (("scale", True),),
+    # TabM-mini (Gorishniy et al., 2025): each member scales the first
+    # layer's inputs its own way, and has its own output layer; the hidden
+    # layers are shared.
+    "ensemble_scale": (("member_scale", True),),
+    "ensemble_output": (("member_kernel", True), ("member_bias", True)),
 }
 
 # The rank of each variable that is not a vector.
@@ -45,6 +51,9 @@ VARIABLE_RANKS = {
     "frequencies": 2,
     "embedding_kernel": 3,
     "embedding_bias": 2,
+    "member_scale": 2,
+    "member_kernel": 3,
+    "member_bias": 2,
 }
 
 # Keras's BatchNormalization defaults, which sklann keeps.
@@ -59,7 +68,8 @@ class Layer(NamedTuple):
     (None for other kinds); ``frequencies`` the embedding's number of
     frequencies per feature. ``activation`` is the Dense or Activation
     layer's activation. ``rate`` names the dropout rate's hyperparameter
-    (``"dropout"`` or ``"input_dropout"``).
+    (``"dropout"`` or ``"input_dropout"``). ``members`` is the size of the
+    ensemble of the ``ensemble_*`` kinds.
     """
 
     kind: str
@@ -69,6 +79,7 @@ class Layer(NamedTuple):
     use_bias: bool = True
     rate: str | None = None
     frequencies: int | None = None
+    members: int | None = None
 
     def variables(self):
         """The names of this layer's variables, ``bias`` left out when unused."""
@@ -79,7 +90,7 @@ class Layer(NamedTuple):
         ]
 
     def without_width(self):
-        return self._replace(units=None, frequencies=None)
+        return self._replace(units=None, frequencies=None, members=None)
 
     def output_width(self, width):
         """The width of this layer's output, for an input ``width`` wide."""
@@ -118,6 +129,11 @@ def network_layers(spec):
         )
     if spec.feature_scaling:
         layers.append(Layer("feature_scale", "feature_scale"))
+    ensemble = spec.n_ensemble > 1
+    if ensemble:
+        layers.append(
+            Layer("ensemble_scale", "ensemble_scale", members=spec.n_ensemble)
+        )
     position = spec.batch_normalization
     for index, units in enumerate(spec.hidden_layer_sizes, start=1):
         dense_activation = "linear" if position == "before" else spec.activation
@@ -138,7 +154,13 @@ def network_layers(spec):
             )
         if spec.dropout > 0:
             layers.append(Layer(dropout_kind, f"dropout_{index}", rate="dropout"))
-    output = Layer("dense", "output", spec.n_outputs, spec.output_activation)
+    output = Layer(
+        "ensemble_output" if ensemble else "dense",
+        "output",
+        spec.n_outputs,
+        spec.output_activation,
+        members=spec.n_ensemble if ensemble else None,
+    )
     layers.append(output)
     return layers
 
@@ -165,6 +187,9 @@ def _variable_shape(layer, name, width):
         "frequencies": (width, layer.frequencies),
         "embedding_kernel": (width, 2 * (layer.frequencies or 0), layer.units),
         "embedding_bias": (width, layer.units),
+        "member_scale": (layer.members, width),
+        "member_kernel": (layer.members, width, layer.units),
+        "member_bias": (layer.members, layer.units),
     }
     if name in shapes:
         return shapes[name]
@@ -184,13 +209,19 @@ def variable_slots(spec):
 
 
 def widest_layer(spec):
-    """The widest array a forward pass makes per row (the embedding's sines too)."""
-    widths, width = [], spec.n_features
+    """The widest array a forward pass makes per row (the embedding's sines too).
+
+    An ensemble's members each make their own arrays: ``n_ensemble`` rows
+    per input row.
+    """
+    widths, width, rows = [], spec.n_features, 1
     for layer in network_layers(spec):
         if layer.kind == "periodic_embedding":
             widths.append(width * 2 * layer.frequencies)
+        if layer.kind == "ensemble_scale":
+            rows = layer.members
         width = layer.output_width(width)
-        widths.append(width)
+        widths.append(rows * width)
     return max(widths)
 
 

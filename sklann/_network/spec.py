@@ -15,7 +15,15 @@ import keras
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .keras_layers import FeatureScale, PeriodicEmbedding, embedding_initializers
+from .keras_layers import (
+    EnsembleOutput,
+    EnsembleScale,
+    FeatureScale,
+    MemberInitializer,
+    PeriodicEmbedding,
+    embedding_initializers,
+    member_scale_initializer,
+)
 from .layers import (
     BATCH_NORM_EPSILON,
     BATCH_NORM_MOMENTUM,
@@ -96,6 +104,8 @@ class NetworkSpec:
         Standard deviation of the embedding's initial frequencies.
     feature_scaling : bool
         A learned scale per input of the first hidden layer.
+    n_ensemble : int
+        Members of a TabM-mini ensemble (1: a plain network).
     """
 
     n_features: int
@@ -117,6 +127,7 @@ class NetworkSpec:
     embedding_frequencies: int = 16
     embedding_scale: float = 0.1
     feature_scaling: bool = False
+    n_ensemble: int = 1
 
 
 INITIALIZER_CLASSES = {
@@ -141,12 +152,7 @@ def _seeded_initializer(name, seed):
 
 
 def _dense(spec, layer, seed):
-    regularizer = None
-    if spec.l1 or spec.l2:
-        regularizer = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
-    constraint = None
-    if spec.max_norm is not None:
-        constraint = keras.constraints.MaxNorm(max_value=spec.max_norm, axis=0)
+    regularizer, constraint = _penalties(spec, axis=0)
     output = layer.name == "output"
     initializer = spec.output_initializer if output else spec.kernel_initializer
     return keras.layers.Dense(
@@ -159,6 +165,17 @@ def _dense(spec, layer, seed):
         name=layer.name,
         dtype=output_dtype(spec) if output else spec.precision,
     )
+
+
+def _penalties(spec, axis):
+    """Keras's regularizer and max-norm constraint of a kernel (or None)."""
+    regularizer = None
+    if spec.l1 or spec.l2:
+        regularizer = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
+    constraint = None
+    if spec.max_norm is not None:
+        constraint = keras.constraints.MaxNorm(max_value=spec.max_norm, axis=axis)
+    return regularizer, constraint
 
 
 def _batch_norm(spec, layer, seed):
@@ -199,6 +216,34 @@ def _feature_scale(spec, layer, seed):
     return FeatureScale(name=layer.name, dtype=spec.precision)
 
 
+def _ensemble_scale(spec, layer, seed):
+    return EnsembleScale(
+        layer.members,
+        initializer=_member_scale_initializer(spec, seed),
+        name=layer.name,
+        dtype=spec.precision,
+    )
+
+
+def _ensemble_output(spec, layer, seed):
+    regularizer, constraint = _penalties(spec, axis=1)  # each member's units
+    return EnsembleOutput(
+        layer.members,
+        layer.units,
+        layer.activation,
+        kernel_initializer=MemberInitializer(spec.output_initializer, seed),
+        kernel_regularizer=regularizer,
+        kernel_constraint=constraint,
+        name=layer.name,
+        dtype=output_dtype(spec),
+    )
+
+
+def _member_scale_initializer(spec, seed):
+    embedded = spec.numerical_embedding is not None
+    return member_scale_initializer(embedded, seed)
+
+
 # The Keras layer of each kind in sklann._network.layers.LAYER_VARIABLES.
 KERAS_LAYERS = {
     "dense": _dense,
@@ -208,10 +253,19 @@ KERAS_LAYERS = {
     "alpha_dropout": _dropout(keras.layers.AlphaDropout),
     "periodic_embedding": _periodic_embedding,
     "feature_scale": _feature_scale,
+    "ensemble_scale": _ensemble_scale,
+    "ensemble_output": _ensemble_output,
 }
 
 # The layer kinds whose variables or masks are drawn from a seed.
-SEEDED_KINDS = ("dense", "dropout", "alpha_dropout", "periodic_embedding")
+SEEDED_KINDS = (
+    "dense",
+    "dropout",
+    "alpha_dropout",
+    "periodic_embedding",
+    "ensemble_scale",
+    "ensemble_output",
+)
 
 
 def layer_seeds(spec, seed):
@@ -335,6 +389,10 @@ def _slot_initializer(spec, slot, seed):
             slot.layer.frequencies, spec.embedding_scale, seed
         )
         return initializers.get(slot.name)
+    if slot.name == "member_scale":
+        return _member_scale_initializer(spec, seed)
+    if slot.name == "member_kernel":
+        return MemberInitializer(spec.output_initializer, seed)
     return None
 
 

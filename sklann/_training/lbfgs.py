@@ -117,7 +117,7 @@ def _loss_function(network, loss, hyper, data, shapes):
         variables = [tf.reshape(p, s) for p, s in zip(parts, shapes, strict=True)]
         with tf.GradientTape() as tape:
             tape.watch(variables)
-            value, _, _ = weighted_loss(
+            value, *_ = weighted_loss(
                 network, loss, variables, batch, settings, training=False
             )
         gradients = tape.gradient(value, variables)

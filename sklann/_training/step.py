@@ -24,16 +24,19 @@ def weighted_loss(network, per_sample_loss, weights, batch, hyper, training):
     """The loss training minimises on ``batch``: weighted mean plus penalties.
 
     Returns the loss, the network's outputs and its weights after the pass
-    (see :class:`~sklann._network.forward.GraphNetwork`). Graph code.
+    (see :class:`~sklann._network.forward.GraphNetwork`), and the targets
+    and sample weights as the outputs are laid out (an ensemble's members
+    each have a row). Graph code.
     """
     x, y, sample_weights = batch
     logits, weights = network(weights, x, hyper, training)
+    y, sample_weights = network.per_member(weights, y, sample_weights)
     outputs = network.output(logits)
     per_sample = per_sample_loss(y, logits, outputs, hyper)
     total = tf.reduce_sum(per_sample * tf.cast(sample_weights, per_sample.dtype))
     loss = total / tf.cast(tf.reduce_sum(sample_weights), per_sample.dtype)
     penalty = network.penalty(weights, hyper["l1"], hyper["l2"])
-    return loss + tf.cast(penalty, loss.dtype), outputs, weights
+    return loss + tf.cast(penalty, loss.dtype), outputs, weights, (y, sample_weights)
 
 
 class StepState(NamedTuple):
@@ -97,7 +100,8 @@ class TrainingStep:
     # -- graph code ------------------------------------------------------------------
 
     def loss(self, weights, batch, hyper, training):
-        """Weighted mean loss plus penalties; the outputs and the updated weights."""
+        """Weighted mean loss plus penalties; the outputs, the updated weights,
+        and the targets and sample weights laid out as the outputs."""
         return weighted_loss(
             self.network, self.per_sample_loss, weights, batch, hyper, training
         )
@@ -122,7 +126,7 @@ class TrainingStep:
         trainable = [weights[i] for i in self.trainable]
         with tf.GradientTape() as tape:
             tape.watch(trainable)
-            loss, outputs, updated = self.loss(weights, batch, hyper, training=True)
+            loss, outputs, updated, rows = self.loss(weights, batch, hyper, True)
             scaled = self.rule.scale_loss(loss, state.scalars)
         gradients = tape.gradient(scaled, trainable)
         params, slots, scalars = self.rule.apply(
@@ -138,7 +142,7 @@ class TrainingStep:
         seeds = (
             state.seeds + tf.constant([0, 1], tf.int64) if self.seeds else state.seeds
         )
-        metrics = self.update_metrics(step.metrics, batch[1], outputs, batch[2])
+        metrics = self.update_metrics(step.metrics, rows[0], outputs, rows[1])
         new = FlatState(params, moving, seeds, slots, scalars)
         return StepState(new, metrics, tf.cast(loss, tf.float32))
 
@@ -166,7 +170,7 @@ class TrainingStep:
         # A wide sparse validation set is densified a few rows at a time.
         chunk_rows = tf.maximum(1, DENSE_CHUNK_BYTES // row_bytes)
 
-        def body(start, total, states):
+        def body(start, total, weight_total, states):
             stop = tf.minimum(start + chunk_rows, n_samples)
             indices = tf.range(start, stop)
             chunk = (
@@ -175,19 +179,21 @@ class TrainingStep:
                 tf.gather(sample_weights, indices),
             )
             logits, _ = self.network(weights, chunk[0], hyper, training=False)
+            y, row_weights = self.network.per_member(weights, *chunk[1:])
             outputs = self.network.output(logits)
-            losses = self.per_sample_loss(chunk[1], logits, outputs, hyper)
-            total += tf.reduce_sum(losses * tf.cast(chunk[2], losses.dtype))
-            states = self.update_metrics(states, chunk[1], outputs, chunk[2])
-            return stop, total, states
+            losses = self.per_sample_loss(y, logits, outputs, hyper)
+            total += tf.reduce_sum(losses * tf.cast(row_weights, losses.dtype))
+            weight_total += tf.reduce_sum(tf.cast(row_weights, total.dtype))
+            states = self.update_metrics(states, y, outputs, row_weights)
+            return stop, total, weight_total, states
 
         zero = tf.constant(0.0, self.network.output_dtype)
-        _, total, states = tf.while_loop(
+        _, total, weight_total, states = tf.while_loop(
             lambda start, *rest: start < n_samples,
             body,
-            (tf.constant(0), zero, self.initial_metric_states()),
+            (tf.constant(0), zero, zero, self.initial_metric_states()),
         )
-        loss = total / tf.cast(tf.reduce_sum(sample_weights), total.dtype)
+        loss = total / weight_total
         penalty = self.network.penalty(weights, hyper["l1"], hyper["l2"])
         return tf.cast(loss + tf.cast(penalty, loss.dtype), tf.float32), states
 
@@ -207,7 +213,7 @@ class TrainingStep:
                 tf.ones([len(features)], tf.float32),
             )
             hyper = {k: tf.constant(v) for k, v in hyper.items()}
-            loss, _, _ = self.loss(weights, batch, hyper, training=False)
+            loss, *_ = self.loss(weights, batch, hyper, training=False)
         grads = dict(zip(self.trainable, tape.gradient(loss, trainable), strict=True))
         norms = {}
         for layer, start in self.network.dense_layers():

@@ -120,7 +120,8 @@ def check_gradients(
 
     def loss(weights):
         logits, _ = network(weights, features, rates, training=False)
-        value = tf.reduce_mean(loss_fn(targets, network.output(logits)))
+        (rows,) = network.per_member(weights, targets)  # an ensemble's members
+        value = tf.reduce_mean(loss_fn(rows, network.output(logits)))
         return value + network.penalty(weights, spec.l1, spec.l2)
 
     errors, checked = {}, 0
