@@ -11,8 +11,9 @@ from sklearn.metrics import log_loss
 import sklann
 from sklann import MLPClassifier, MLPRegressor
 from sklann._inference import _STEPS, forward
+from sklann._network.keras_build import build_network
 from sklann._network.layers import network_layers
-from sklann._network.spec import NetworkSpec, build_network, initial_weights
+from sklann._network.spec import NetworkSpec, initial_weights
 from sklann._training.pool import PROGRAMS
 
 RNG = np.random.default_rng(0)

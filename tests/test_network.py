@@ -6,7 +6,8 @@ import pytest
 
 from sklann import MLPClassifier, MLPRegressor
 from sklann._network.activations import ACTIVATIONS
-from sklann._network.spec import INITIALIZER_CLASSES, NetworkSpec, build_network
+from sklann._network.keras_build import build_network
+from sklann._network.spec import INITIALIZER_CLASSES, NetworkSpec
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(40, 5)).astype(np.float32)

@@ -6,7 +6,8 @@ import scipy.sparse as sp
 
 import sklann
 from sklann import MLPClassifier, MLPRegressor
-from sklann._network.spec import NetworkSpec, build_network, initial_weights
+from sklann._network.keras_build import build_network
+from sklann._network.spec import NetworkSpec, initial_weights
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(-2, 2, size=(400, 3)).astype(np.float32)

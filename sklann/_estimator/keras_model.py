@@ -7,7 +7,7 @@ once ``model_`` was read, the Keras model is the estimator's state.
 
 from sklearn.utils.validation import check_is_fitted
 
-from .._network.spec import build_network
+from .._network.keras_build import build_network
 from .._training.keras_view import new_view
 from .._training.quiet import start_tensorflow
 

@@ -1,9 +1,9 @@
 """The network an estimator's parameters describe: its spec, weights and Keras model.
 
 A validated :class:`NetworkSpec` gives the network's initial weights
-(:func:`initial_weights`, flat arrays in Keras's variable order) and, for
-``model_`` and Keras callbacks, the equivalent uncompiled
-``keras.Sequential`` (:func:`build_network`). It knows nothing of
+(:func:`initial_weights`, flat arrays in Keras's variable order); the
+equivalent uncompiled ``keras.Sequential``, for ``model_`` and Keras
+callbacks, is :func:`sklann._network.keras_build.build_network`. It knows nothing of
 scikit-learn: the estimators resolve their parameters into a spec, and the
 training engine trains the arrays.
 """
@@ -16,20 +16,11 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .keras_layers import (
-    EnsembleOutput,
-    EnsembleScale,
-    FeatureScale,
     MemberInitializer,
-    PeriodicEmbedding,
     embedding_initializers,
     member_scale_initializer,
 )
-from .layers import (
-    BATCH_NORM_EPSILON,
-    BATCH_NORM_MOMENTUM,
-    network_layers,
-    variable_slots,
-)
+from .layers import network_layers, variable_slots
 
 
 def resolve_initializer(kernel_initializer, activation):
@@ -143,7 +134,8 @@ INITIALIZER_CLASSES = {
 }
 
 
-def _seeded_initializer(name, seed):
+def seeded_initializer(name, seed):
+    """The Keras initializer ``name``, seeded (``zeros`` takes no seed)."""
     # Built with its seed at once: an unseeded Keras initializer draws a
     # default seed from Python's global random module.
     if name == "zeros":
@@ -151,113 +143,6 @@ def _seeded_initializer(name, seed):
     return INITIALIZER_CLASSES[name](seed=seed)
 
 
-def _dense(spec, layer, seed):
-    regularizer, constraint = _penalties(spec, axis=0)
-    output = layer.name == "output"
-    initializer = spec.output_initializer if output else spec.kernel_initializer
-    return keras.layers.Dense(
-        layer.units,
-        activation=layer.activation,
-        use_bias=layer.use_bias,
-        kernel_initializer=_seeded_initializer(initializer, seed),
-        kernel_regularizer=regularizer,
-        kernel_constraint=constraint,
-        name=layer.name,
-        dtype=output_dtype(spec) if output else spec.precision,
-    )
-
-
-def _penalties(spec, axis):
-    """Keras's regularizer and max-norm constraint of a kernel (or None)."""
-    regularizer = None
-    if spec.l1 or spec.l2:
-        regularizer = keras.regularizers.L1L2(l1=spec.l1, l2=spec.l2)
-    constraint = None
-    if spec.max_norm is not None:
-        constraint = keras.constraints.MaxNorm(max_value=spec.max_norm, axis=axis)
-    return regularizer, constraint
-
-
-def _batch_norm(spec, layer, seed):
-    return keras.layers.BatchNormalization(
-        momentum=BATCH_NORM_MOMENTUM,
-        epsilon=BATCH_NORM_EPSILON,
-        name=layer.name,
-        dtype=spec.precision,
-    )
-
-
-def _activation(spec, layer, seed):
-    return keras.layers.Activation(
-        layer.activation, name=layer.name, dtype=spec.precision
-    )
-
-
-def _dropout(layer_class):
-    def build(spec, layer, seed):
-        rate = getattr(spec, layer.rate)
-        return layer_class(rate, seed=seed, name=layer.name, dtype=spec.precision)
-
-    return build
-
-
-def _periodic_embedding(spec, layer, seed):
-    return PeriodicEmbedding(
-        layer.units,
-        layer.frequencies,
-        spec.embedding_scale,
-        seed=seed,
-        name=layer.name,
-        dtype=spec.precision,
-    )
-
-
-def _feature_scale(spec, layer, seed):
-    return FeatureScale(name=layer.name, dtype=spec.precision)
-
-
-def _ensemble_scale(spec, layer, seed):
-    return EnsembleScale(
-        layer.members,
-        initializer=_member_scale_initializer(spec, seed),
-        name=layer.name,
-        dtype=spec.precision,
-    )
-
-
-def _ensemble_output(spec, layer, seed):
-    regularizer, constraint = _penalties(spec, axis=1)  # each member's units
-    return EnsembleOutput(
-        layer.members,
-        layer.units,
-        layer.activation,
-        kernel_initializer=MemberInitializer(spec.output_initializer, seed),
-        kernel_regularizer=regularizer,
-        kernel_constraint=constraint,
-        name=layer.name,
-        dtype=output_dtype(spec),
-    )
-
-
-def _member_scale_initializer(spec, seed):
-    embedded = spec.numerical_embedding is not None
-    return member_scale_initializer(embedded, seed)
-
-
-# The Keras layer of each kind in sklann._network.layers.LAYER_VARIABLES.
-KERAS_LAYERS = {
-    "dense": _dense,
-    "batch_norm": _batch_norm,
-    "activation": _activation,
-    "dropout": _dropout(keras.layers.Dropout),
-    "alpha_dropout": _dropout(keras.layers.AlphaDropout),
-    "periodic_embedding": _periodic_embedding,
-    "feature_scale": _feature_scale,
-    "ensemble_scale": _ensemble_scale,
-    "ensemble_output": _ensemble_output,
-}
-
-# The layer kinds whose variables or masks are drawn from a seed.
 SEEDED_KINDS = (
     "dense",
     "dropout",
@@ -288,37 +173,9 @@ def layer_seeds(spec, seed):
     return dict(zip(names, (int(draw) for draw in draws), strict=True))
 
 
-def build_network(spec, seed):
-    """Build the uncompiled Keras model that ``spec`` describes.
-
-    Parameters
-    ----------
-    spec : NetworkSpec
-        The resolved architecture.
-    seed : int
-        Seeds every initializer and dropout layer, so the same seed builds the
-        same weights. No global random state is read or changed.
-
-    Returns
-    -------
-    keras.Sequential
-
-    Examples
-    --------
-    >>> spec = NetworkSpec(n_features=4, n_outputs=3, output_activation="softmax",
-    ...                    hidden_layer_sizes=(8,), activation="relu",
-    ...                    kernel_initializer="he_normal",
-    ...                    output_initializer="glorot_uniform", dropout=0.2)
-    >>> [layer.name for layer in build_network(spec, seed=0).layers]
-    ['hidden_1', 'dropout_1', 'output']
-    """
-    seeds = layer_seeds(spec, seed)
-    layers = [keras.Input(shape=(spec.n_features,), name="features")]
-    for layer in network_layers(spec):
-        if layer.kind not in KERAS_LAYERS:
-            raise NotImplementedError(f"No Keras layer for layer kind {layer.kind!r}.")
-        layers.append(KERAS_LAYERS[layer.kind](spec, layer, seeds.get(layer.name)))
-    return keras.Sequential(layers, name="mlp")
+def member_scales(spec, seed):
+    """The initializer of an ensemble's member scales (normal after an embedding)."""
+    return member_scale_initializer(spec.numerical_embedding is not None, seed)
 
 
 def output_dtype(spec):
@@ -383,14 +240,14 @@ def _slot_initializer(spec, slot, seed):
     if slot.name == "kernel":
         output = slot.layer.name == "output"
         name = spec.output_initializer if output else spec.kernel_initializer
-        return _seeded_initializer(name, seed)
+        return seeded_initializer(name, seed)
     if slot.layer.kind == "periodic_embedding":
         initializers = embedding_initializers(
             slot.layer.frequencies, spec.embedding_scale, seed
         )
         return initializers.get(slot.name)
     if slot.name == "member_scale":
-        return _member_scale_initializer(spec, seed)
+        return member_scales(spec, seed)
     if slot.name == "member_kernel":
         return MemberInitializer(spec.output_initializer, seed)
     return None
@@ -399,16 +256,3 @@ def _slot_initializer(spec, slot, seed):
 def weight_dtype(spec):
     """The dtype of the network's float variables (float32 under mixed precision)."""
     return output_dtype(spec)
-
-
-def keras_network(spec, weights):
-    """A Keras model of ``spec`` holding ``weights`` (as :func:`initial_weights`)."""
-    model = build_network(spec, seed=0)
-    set_network_weights(model, weights)
-    return model
-
-
-def set_network_weights(model, weights):
-    """Assign a flat list of arrays to ``model.variables``, in order."""
-    for variable, value in zip(model.variables, weights, strict=True):
-        variable.assign(value)

@@ -17,7 +17,7 @@ class KerasView:
     Parameters
     ----------
     model : keras.Model
-        Built from the spec (:func:`sklann._network.spec.build_network`).
+        Built from the spec (:func:`sklann._network.keras_build.build_network`).
     optimizer : keras.optimizers.Optimizer
         A new optimizer with the estimator's settings (wrapped in a
         ``LossScaleOptimizer`` under ``mixed_float16``).
