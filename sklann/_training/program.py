@@ -20,16 +20,14 @@ is undone.
 """
 
 import functools
-import gc
 import threading
-from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
 import tensorflow as tf
 
 from .data import features_spec, gather_rows
-from .runtime import lean_options
+from .runtime import lean_options, no_garbage_collection
 from .state import FlatState, cuts
 from .step import StepState, TrainingStep
 from .stopping import (
@@ -350,9 +348,7 @@ class TrainingProgram:
             autograph=False,
             experimental_attributes={"_disable_acd": True},
         )
-        # Tracing allocates many short-lived objects: with TensorFlow and Keras
-        # loaded, a full garbage collection in the middle costs 0.3 s.
-        with lean_options(), _no_garbage_collection():
+        with lean_options(), no_garbage_collection():
             return function.get_concrete_function(
                 tf.nest.map_structure(_spec_of, state),
                 shapes,
@@ -363,18 +359,6 @@ class TrainingProgram:
                 (monitor_spec(StopMonitor), monitor_spec(PlateauMonitor)),
                 tf.Variable(False, trainable=False),
             )
-
-
-@contextmanager
-def _no_garbage_collection():
-    """Postpone Python's cyclic garbage collection (if it is on) for a block."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _scaled_dropout(hyper, factor):

@@ -21,6 +21,7 @@ options (:func:`lean_options`).
 """
 
 import functools
+import gc
 from contextlib import contextmanager
 
 from tensorflow.core.protobuf import config_pb2
@@ -69,3 +70,19 @@ def lean_calls(function):
             return function(*args)
 
     return call
+
+
+@contextmanager
+def no_garbage_collection():
+    """Postpone Python's cyclic garbage collection (if it is on) for a block.
+
+    Tracing allocates many short-lived objects: with TensorFlow and Keras
+    loaded, a full collection in the middle of it costs 0.3 s.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

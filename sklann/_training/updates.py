@@ -255,7 +255,7 @@ class UpdateRule:
         )
         if self.ema:
             new_slots = dict(new_slots)
-            new_slots[AVERAGE] = self._average(slots[AVERAGE], w, scalars, cast)
+            new_slots[AVERAGE] = moving_average(slots[AVERAGE], w, scalars, cast)
         w = constrain(w)
         if not self.loss_scaling:
             return w, new_slots, new_scalars
@@ -285,13 +285,6 @@ class UpdateRule:
         return slots[AVERAGE] if self.ema else params
 
     @staticmethod
-    def _average(average, w, scalars, hyper):
-        """Keras's moving average of the weights; the first step starts it at ``w``."""
-        started = tf.cast(tf.not_equal(scalars["iteration"], 0), w.dtype)
-        momentum = started * hyper["ema_momentum"]
-        return momentum * average + (1 - momentum) * w
-
-    @staticmethod
     def _u_product(u_product, beta_1, step):
         return u_product * beta_1 * (1.0 - 0.5 * tf.pow(0.96, step))
 
@@ -306,3 +299,10 @@ class UpdateRule:
         norm = tf.sqrt(tf.add_n([tf.reduce_sum(tf.square(g)) for g in grads]))
         scale = clip * tf.minimum(1.0 / norm, 1.0 / clip) + (norm - norm)
         return [g * scale for g in grads]
+
+
+def moving_average(average, w, scalars, hyper):
+    """Keras's moving average of the weights; the first step starts it at ``w``."""
+    started = tf.cast(tf.not_equal(scalars["iteration"], 0), w.dtype)
+    momentum = started * hyper["ema_momentum"]
+    return momentum * average + (1 - momentum) * w
