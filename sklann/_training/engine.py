@@ -234,6 +234,7 @@ class _ProgramCalls:
         if not self.plan.schedule.moves_momentum:
             logs.pop("momentum", None)
         _check_finite(logs, first_epoch)
+        _check_finite_weights(final.params, first_epoch + done)
         return TrainingResult(
             logs,
             as_arrays(result.stop),
@@ -332,16 +333,30 @@ def _graph_data(X, targets, weights):
     )
 
 
+DIVERGENCE_HINT = (
+    "Try a lower learning_rate, gradient clipping (clipnorm) or standardised "
+    "inputs (StandardScaler)."
+)
+
+
 def _check_finite(logs, first_epoch):
     for name in ("loss", "val_loss"):
         for offset, loss in enumerate(logs.get(name, ())):
             if not np.isfinite(loss):
                 raise TrainingDiverged(
                     f"Training diverged: the {name} became {loss} at epoch "
-                    f"{first_epoch + offset + 1}. Try a lower learning_rate, "
-                    "gradient clipping (clipnorm) or standardised inputs "
-                    "(StandardScaler)."
+                    f"{first_epoch + offset + 1}. {DIVERGENCE_HINT}"
                 )
+
+
+def _check_finite_weights(params, last_epoch):
+    """The last step can overflow the update (Adam's squared gradients) while
+    every loss it saw was finite: its NaN weights would predict NaN."""
+    if not np.isfinite(params).all():
+        raise TrainingDiverged(
+            "Training diverged: the weights stopped being finite by the end of "
+            f"epoch {last_epoch} (an update overflowed). {DIVERGENCE_HINT}"
+        )
 
 
 def _print_epoch(epoch, epochs, logs, started):
