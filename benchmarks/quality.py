@@ -26,6 +26,7 @@ is installed. Results go to ``benchmarks/results/quality.{md,json}``.
 """
 
 import argparse
+import json
 import sys
 import time
 import warnings
@@ -53,7 +54,7 @@ from sklann import datasets as bundled
 from sklann.model_selection import tabular_defaults, tabular_search_space
 
 sys.path.insert(0, str(Path(__file__).parent))
-from report import new_results, save_report, update_readme  # noqa: E402
+from report import RESULTS, new_results, save_report, update_readme  # noqa: E402
 
 SEEDS = (0, 1, 2)
 COLUMNS = (
@@ -241,11 +242,17 @@ def markdown(results):
             ]
             lines.append(f"| {data} | {metric} | " + " | ".join(cells) + " |")
         times = [
-            f"{runs[column]['seconds']:.0f} s" if column in runs else "—"
+            _seconds_per_fit(runs[column], metrics[0]) if column in runs else "—"
             for column in columns
         ]
-        lines.append(f"| {data} | time | " + " | ".join(times) + " |")
+        lines.append(f"| {data} | time per fit | " + " | ".join(times) + " |")
     return "\n".join(lines)
+
+
+def _seconds_per_fit(run, metric):
+    """A fold's or a seed's fit (the search: all its candidates and the refit)."""
+    seconds = run["seconds"] / len(run[metric])
+    return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
 
 
 def _cell(values):
@@ -267,6 +274,11 @@ def main(names=None):
                 runs[column] = timed(held_out, make, *larger[name], seeds)
             print(f"  {name}, {column}: {runs[column]}", flush=True)
         results["sets"][name] = runs
+    return report(results, whole=names is None)
+
+
+def report(results, whole):
+    """Write the markdown table (and, for the whole table, the README's)."""
     header = (
         f"Measured {results['date']} on {results['machine']} by "
         "`benchmarks/quality.py`: mean ± standard deviation over 5 stratified "
@@ -275,11 +287,12 @@ def main(names=None):
         "defaults, sklann's recipe (`tabular_defaults()`) and a "
         f"{SEARCH_CANDIDATES}-candidate random search around it "
         "(`tabular_search_space()`, one 20% validation split, `n_jobs=2`), "
-        "all behind StandardScaler."
+        "all behind StandardScaler. Times are per fit: one fold or one seed "
+        "(the search: its 20 candidates and the refit)."
     )
     table = markdown(results)
     save_report("quality", results, header, table)
-    if names is None:  # the whole table only
+    if whole:
         update_readme("quality", f"{header}\n\n{table}")
     return 0
 
@@ -287,5 +300,13 @@ def main(names=None):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", help="comma-separated names of the sets to run")
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="rewrite the table and the README from results/quality.json, run nothing",
+    )
     arguments = parser.parse_args()
+    if arguments.render:
+        saved = json.loads((RESULTS / "quality.json").read_text())
+        sys.exit(report(saved, whole=True))
     sys.exit(main(arguments.sets.split(",") if arguments.sets else None))
