@@ -115,6 +115,10 @@ def test_saved_and_pickled_estimators_keep_the_average(averaged, tmp_path):
             "is what the fitted estimator predicts with",
         ),
         (dict(optimizer="lbfgs", ema_momentum=0.9), "only minibatch training"),
+        (
+            dict(ema_momentum=0.9, callbacks=[keras.callbacks.SwapEMAWeights()]),
+            "SwapEMAWeights is not needed",
+        ),
     ],
 )
 def test_ema_settings_that_would_do_nothing_are_refused(params, message):

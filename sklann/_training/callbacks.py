@@ -8,7 +8,10 @@ so a fit refuses them with the sklann way instead:
 - a ``History()`` passed in: it is the copy in ``callbacks_`` that records,
   and ``history_`` holds the same logs;
 - a callback that monitors a ``val_*`` log when the fit holds out no
-  validation data: Keras only warns, at every epoch.
+  validation data: Keras only warns, at every epoch;
+- ``SwapEMAWeights``: sklann validates, restores and predicts with the
+  weights' moving average itself (``ema_momentum``), and runs no Keras
+  evaluation for the callback to swap around.
 
 Callbacks that set ``model.optimizer.learning_rate`` are honoured (see
 :data:`RATE_CALLBACKS`).
@@ -47,6 +50,14 @@ def check_callbacks(callbacks, validated):
                 "A keras.callbacks.History() passed in would stay empty: sklann "
                 "trains copies of the callbacks (callbacks_). The history is in "
                 "history_ after fit; leave History out of callbacks."
+            )
+        if isinstance(callback, keras.callbacks.SwapEMAWeights):
+            raise ValueError(
+                "keras.callbacks.SwapEMAWeights is not needed: with ema_momentum "
+                "(or optimizer__use_ema=True), sklann computes the validation "
+                "loss, early stopping's best epoch and the fitted model from the "
+                "weights' moving average itself. Leave SwapEMAWeights out of "
+                "callbacks."
             )
         monitor = getattr(callback, "monitor", None)
         if isinstance(monitor, str) and monitor.startswith("val_") and not validated:

@@ -62,7 +62,8 @@ class TrainingResult(NamedTuple):
     """What :func:`train` returns: the logs, the monitors and the new state.
 
     ``weights`` and ``optimizer`` are the state after the last completed
-    epoch; ``best_weights`` the network's state at the best validation
+    epoch (with ``use_ema``, ``weights`` are the moving averages, as after
+    Keras's ``finalize_variable_values``); ``best_weights`` the network's state at the best validation
     epoch (the last one's without validation data).
     """
 
