@@ -63,8 +63,9 @@ class TrainingResult(NamedTuple):
 
     ``weights`` and ``optimizer`` are the state after the last completed
     epoch (with ``use_ema``, ``weights`` are the moving averages, as after
-    Keras's ``finalize_variable_values``); ``best_weights`` the network's state at the best validation
-    epoch (the last one's without validation data).
+    Keras's ``finalize_variable_values``); ``best_weights`` the network's
+    state at the best validation epoch (the last one's without validation
+    data).
     """
 
     logs: dict
