@@ -64,7 +64,8 @@ def test_keras_network_starts_from_the_arrays_sklann_trains(embedding):
     weights = initial_weights(spec, seed=3)
     for keras_weight, array in zip(model.get_weights(), weights, strict=True):
         np.testing.assert_array_equal(keras_weight, array)
-    scales, kernels = weights[-5 if embedding is None else -5], weights[-2]
+    # ..., member scales, hidden kernel and bias, member kernels and biases
+    scales, kernels = weights[-5], weights[-2]
     assert kernels.shape == (MEMBERS, 5, 3)
     if embedding is None:  # TabM-mini's random signs
         assert set(np.unique(scales)) <= {-1.0, 1.0}
