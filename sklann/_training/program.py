@@ -7,9 +7,8 @@ few flat tensors, :mod:`sklann._training.state`, handed back updated), the varia
 shapes, the data, the learning rate and momentum of every step, the dropout
 rates and the schedule's factor on them at every step, L1/L2, the max-norm,
 the clipping threshold, the optimizer's betas, epsilon and weight decay, the
-loss's settings, and the stopping rules. So a
-search that varies only those, or only layer widths, traces its step once
-per process.
+loss's settings, and the stopping rules. So a search that varies only those,
+or only layer widths, traces its step once per process.
 
 One call runs up to ``n_epochs`` epochs in the graph: the epoch's shuffled
 order (stateless, from the seed and the epoch number), the minibatch loop,

@@ -69,6 +69,22 @@ def epoch_positions(first_epoch, n_epochs, steps_per_epoch):
     return first_epoch + steps / steps_per_epoch
 
 
+def cycle_fraction(epochs_done, run_epochs):
+    """Fraction of the current run of ``run_epochs`` done after ``epochs_done``.
+
+    A warm-started fit, or ``partial_fit`` past ``epochs``, starts the next
+    cycle: carrying on past the end would train at the final rate (1cycle's
+    is 1e-4 of its start) or without dropout for ever.
+
+    Examples
+    --------
+    >>> cycle_fraction(np.array([0.0, 2.0, 5.0]), 4).tolist()
+    [0.0, 0.5, 0.25]
+    """
+    horizon = max(run_epochs, 1)
+    return np.mod(np.maximum(epochs_done, 0.0) / horizon, 1.0)
+
+
 def _cosine_ramp(start, end, fraction):
     """``start`` at ``fraction=0`` to ``end`` at 1, along half a cosine."""
     return end + (start - end) * 0.5 * (1.0 + np.cos(np.pi * fraction))
@@ -195,11 +211,7 @@ class RateSchedule:
         later epochs (a warm-started fit, more ``partial_fit`` calls) repeat
         the cycle, as a warm restart.
         """
-        horizon = max(self.total_epochs - self.warmup_epochs, 1)
-        # A warm-started fit, or partial_fit past ``epochs`` calls, starts the
-        # next cycle: carrying on past the end would train at the final rate
-        # (1cycle's is 1e-4 of its start) for ever.
-        return np.mod(np.maximum(after, 0.0) / horizon, 1.0)
+        return cycle_fraction(after, self.total_epochs - self.warmup_epochs)
 
     def _named_rates(self, after):
         return NAMED_SCHEDULES[self.schedule](self, after)
@@ -353,6 +365,7 @@ class DropoutSchedule:
     def factors(self, first_epoch, n_epochs, steps_per_epoch):
         """The factor of every step of ``n_epochs`` epochs, as a float32 array."""
         position = epoch_positions(first_epoch, n_epochs, steps_per_epoch)
-        fraction = np.mod(position / max(self.total_epochs, 1), 1.0)
-        factors = DROPOUT_SCHEDULES[self.schedule](fraction)
+        factors = DROPOUT_SCHEDULES[self.schedule](
+            cycle_fraction(position, self.total_epochs)
+        )
         return np.asarray(factors, dtype=np.float32)
