@@ -19,13 +19,7 @@ from sklann import MLPClassifier, MLPRegressor
 from sklann.model_selection import tabular_defaults
 
 sys.path.insert(0, str(Path(__file__).parent))
-from quality import (  # noqa: E402
-    cross_validated,
-    held_out,
-    held_out_tasks,
-    small_sets,
-    timed,
-)
+from quality import held_out_tasks, measured, small_sets  # noqa: E402
 from report import new_results, save_report  # noqa: E402
 
 # Each column: its change to the recipe.
@@ -70,10 +64,7 @@ def main(names, seeds, variants):
         runs = {}
         for variant in variants:
             make = variant_maker(regression, VARIANTS[variant])
-            if name in small:
-                runs[variant] = timed(cross_validated, make, *small[name])
-            else:
-                runs[variant] = timed(held_out, make, *larger[name], seeds)
+            runs[variant] = measured(name, make, (small, larger), seeds)
             print(f"  {name}, {variant}: {runs[variant]}", flush=True)
         results["sets"][name] = runs
     header = (
