@@ -32,7 +32,9 @@ hidden_layer_sizes : int or tuple of int, default=(100,)
         (RealMLP's): the full rates for the first half of ``epochs``, then
         a cosine down to 0 at the last epoch, so that the last epochs train
         the network that prediction uses without noise. A warm-started fit
-        starts a new cycle, as ``lr_schedule="cosine"`` does.
+        starts a new cycle, as ``lr_schedule="cosine"`` does. Read only when
+        a dropout rate is above 0 (as ``momentum`` only by the optimizers
+        that take it), so that one search can draw both.
 
     l1, l2 : float >= 0, default=0.0
         Penalties ``l1 * sum(|w|)`` and ``l2 * sum(w**2)`` on every kernel,
