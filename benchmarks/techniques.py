@@ -19,7 +19,7 @@ from sklann import MLPClassifier, MLPRegressor
 from sklann.model_selection import tabular_defaults
 
 sys.path.insert(0, str(Path(__file__).parent))
-from quality import held_out_tasks, measured, small_sets  # noqa: E402
+from quality import held_out_tasks, measured, n_classes_of, small_sets  # noqa: E402
 from report import new_results, save_report  # noqa: E402
 
 # Each column: its change to the recipe.
@@ -32,11 +32,12 @@ VARIANTS = {
 }
 
 
-def variant_maker(regression, change):
-    """``make(seed)``: the recipe's estimator with ``change``."""
+def variant_maker(regression, change, n_classes=None):
+    """``make(seed)``: the recipe's estimator (for ``n_classes`` classes, or
+    a regressor) with ``change``."""
     estimator = "regressor" if regression else "classifier"
     mlp = MLPRegressor if regression else MLPClassifier
-    settings = {**tabular_defaults(estimator), **change}
+    settings = {**tabular_defaults(estimator, n_classes=n_classes), **change}
     return lambda seed: mlp(random_state=seed, **settings)
 
 
@@ -60,10 +61,11 @@ def main(names, seeds, variants):
     results = new_results(sets={}, seeds=list(seeds))
     small, larger = small_sets(), held_out_tasks()
     for name in names or [*small, *larger]:
-        regression = name in larger and larger[name][0] == "regression"
+        task = larger[name][0] if name in larger else "classification"
+        classes = n_classes_of(task, small.get(name))
         runs = {}
         for variant in variants:
-            make = variant_maker(regression, VARIANTS[variant])
+            make = variant_maker(task == "regression", VARIANTS[variant], classes)
             runs[variant] = measured(name, make, (small, larger), seeds)
             print(f"  {name}, {variant}: {runs[variant]}", flush=True)
         results["sets"][name] = runs

@@ -56,8 +56,21 @@ def test_tabular_recipe_fits_both_estimators():
     quick = {"epochs": 2, "hidden_layer_sizes": (8,), "random_state": 0}
     clf = MLPClassifier(**{**tabular_defaults(), **quick}).fit(X, y)
     assert clf.label_smoothing == 0.1 and clf._spec.numerical_embedding == "periodic"
+    assert "label_smoothing" not in tabular_defaults(n_classes=2)
+    assert "label_smoothing" not in tabular_search_space(n_classes=2)
+    assert tabular_defaults(n_classes=3)["label_smoothing"] == 0.1
     reg = MLPRegressor(**{**tabular_defaults("regressor"), **quick}).fit(X, X[:, 0])
     assert reg.predict(X).shape == (60,)
     assert "label_smoothing" not in tabular_defaults("regressor")
     assert "label_smoothing" not in tabular_search_space("regressor")
     assert set(tabular_search_space(prefix="m__")) >= {"m__embedding_scale"}
+
+
+def test_tabular_recipe_refuses_a_bad_class_count():
+    import pytest
+
+    from sklann.model_selection import tabular_defaults, tabular_search_space
+
+    for function in (tabular_defaults, tabular_search_space):
+        with pytest.raises(ValueError, match="n_classes"):
+            function(n_classes=1)
