@@ -302,9 +302,10 @@ def report(results, whole):
         "`benchmarks/quality.py`: mean ± standard deviation over 5 stratified "
         "folds (small sets, accuracy) or 3 seeds on a held-out split (larger "
         "tasks; the search and RealMLP-TD one seed); each library at its "
-        "defaults, sklann's recipe (`tabular_defaults()`) and a "
+        "defaults, sklann's recipe (`tabular_defaults(n_classes=...)`) and a "
         f"{SEARCH_CANDIDATES}-candidate random search around it "
-        f"(`tabular_search_space()`, {SEARCH_FOLDS}-fold CV, `n_jobs=2`), "
+        f"(`tabular_search_space(n_classes=...)`, {SEARCH_FOLDS}-fold CV, "
+        "`n_jobs=2`), "
         "all behind StandardScaler. Times are per fit: one fold or one seed "
         "(the search: its 20 candidates and the refit)."
     )
