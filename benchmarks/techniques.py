@@ -71,8 +71,8 @@ def main(names, seeds, variants):
         results["sets"][name] = runs
     header = (
         f"Measured {results['date']} on {results['machine']} by "
-        "`benchmarks/techniques.py`: `tabular_defaults()` with one change per "
-        "column; 5-fold accuracy on the small sets, the held-out splits of "
+        "`benchmarks/techniques.py`: `tabular_defaults(n_classes=...)` with one "
+        "change per column; 5-fold accuracy on the small sets, the held-out splits of "
         f"`quality.py` on the larger tasks (model seeds {list(seeds)}, mean)."
     )
     save_report("techniques", results, header, markdown(results))
