@@ -74,3 +74,5 @@ def test_tabular_recipe_refuses_a_bad_class_count():
     for function in (tabular_defaults, tabular_search_space):
         with pytest.raises(ValueError, match="n_classes"):
             function(n_classes=1)
+        with pytest.raises(ValueError, match="n_classes is for classifiers"):
+            function("regressor", n_classes=3)

@@ -40,7 +40,12 @@ _RECIPE_PARAMETERS = {
 
 def _multiclass(estimator, n_classes):
     """Whether the recipe is for a classifier of more than two classes (or
-    of an unknown number)."""
+    of an unknown number); refuse a number of classes for a regressor."""
+    if estimator == "regressor" and n_classes is not None:
+        raise ValueError(
+            f"n_classes is for classifiers; got n_classes={n_classes!r} with "
+            "estimator='regressor'. Leave it None for a regressor."
+        )
     return estimator == "classifier" and (n_classes is None or n_classes > 2)
 
 
@@ -129,7 +134,8 @@ def tabular_search_space(estimator="classifier", *, n_classes=None, prefix=""):
     ``embedding_scale``          log-uniform on [0.01, 1]
     ``learning_rate``            log-uniform on [3e-4, 3e-3]
     ``weight_decay``             None or 1e-4 (AdamW-style, decoupled)
-    ``n_ensemble``               1 or 4 (TabM-mini; 2.5 times the fit time)
+    ``n_ensemble``               1 or 4 (TabM-mini; 2.5 to 4 times the fit
+                                 time)
     ``label_smoothing``          uniform on [0, 0.2] (as the recipe: more than
                                  two classes, or an unknown number)
     ===========================  ==============================================
