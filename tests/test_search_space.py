@@ -76,3 +76,16 @@ def test_tabular_recipe_refuses_a_bad_class_count():
             function(n_classes=1)
         with pytest.raises(ValueError, match="n_classes is for classifiers"):
             function("regressor", n_classes=3)
+
+
+def test_every_tabular_draw_is_a_valid_setting_of_the_recipe():
+    from sklann.model_selection import tabular_defaults, tabular_search_space
+
+    for estimator, mlp in (("classifier", MLPClassifier), ("regressor", MLPRegressor)):
+        for n_classes in (None, 2) if estimator == "classifier" else (None,):
+            recipe = tabular_defaults(estimator, n_classes=n_classes)
+            space = tabular_search_space(estimator, n_classes=n_classes)
+            draws = list(ParameterSampler(space, n_iter=20, random_state=0))
+            for params in draws:
+                mlp(**recipe).set_params(**params)._validate_params()
+            assert {draw["n_ensemble"] for draw in draws} == {1, 4}
