@@ -178,11 +178,15 @@ def _search(task, recipe, space, seed):
     )
 
 
-def n_classes_of(task, small_set):
-    """The number of classes of a classification task (None: regression)."""
-    if task == "regression":
-        return None
-    return 2 if small_set is None else len(np.unique(small_set[1]))
+def task_of(name, sets):
+    """``(task, n_classes)`` of set ``name`` in ``sets``, which is
+    ``(small_sets(), held_out_tasks())``; ``n_classes`` is None for regression."""
+    small, larger = sets
+    if name in small:
+        task, y = "classification", small[name][1]
+    else:
+        task, y = larger[name][0], larger[name][3]
+    return task, None if task == "regression" else len(np.unique(y))
 
 
 def _realmlp(regression):
@@ -285,8 +289,7 @@ def main(names=None):
     larger = held_out_tasks()
     for name in names or [*small, *larger]:
         runs = {}
-        task = "classification" if name in small else larger[name][0]
-        classes = n_classes_of(task, small.get(name))
+        task, classes = task_of(name, (small, larger))
         for column, make in models(task, name in small, classes).items():
             seeds = SEEDS[:1] if column in ONE_SEED else SEEDS
             runs[column] = measured(name, make, (small, larger), seeds)
@@ -305,9 +308,8 @@ def report(results, whole):
         "defaults, sklann's recipe (`tabular_defaults(n_classes=...)`) and a "
         f"{SEARCH_CANDIDATES}-candidate random search around it "
         f"(`tabular_search_space(n_classes=...)`, {SEARCH_FOLDS}-fold CV, "
-        "`n_jobs=2`), "
-        "all behind StandardScaler. Times are per fit: one fold or one seed "
-        "(the search: its 20 candidates and the refit)."
+        "`n_jobs=2`), all behind StandardScaler. Times are per fit: one fold or "
+        "one seed (the search: its 20 candidates and the refit)."
     )
     table = markdown(results)
     save_report("quality", results, header, table)

@@ -19,7 +19,7 @@ from sklann import MLPClassifier, MLPRegressor
 from sklann.model_selection import tabular_defaults
 
 sys.path.insert(0, str(Path(__file__).parent))
-from quality import held_out_tasks, measured, n_classes_of, small_sets  # noqa: E402
+from quality import held_out_tasks, measured, small_sets, task_of  # noqa: E402
 from report import new_results, save_report  # noqa: E402
 
 # Each column: its change to the recipe.
@@ -61,8 +61,7 @@ def main(names, seeds, variants):
     results = new_results(sets={}, seeds=list(seeds))
     small, larger = small_sets(), held_out_tasks()
     for name in names or [*small, *larger]:
-        task = larger[name][0] if name in larger else "classification"
-        classes = n_classes_of(task, small.get(name))
+        task, classes = task_of(name, (small, larger))
         runs = {}
         for variant in variants:
             make = variant_maker(task == "regression", VARIANTS[variant], classes)
