@@ -1,6 +1,5 @@
 """``n_ensemble``: TabM-mini's members, trained as one network."""
 
-import pickle
 import zipfile
 
 import numpy as np
@@ -15,6 +14,7 @@ from sklann._network.keras_build import build_network
 from sklann._network.layers import network_layers
 from sklann._network.spec import NetworkSpec, initial_weights
 from sklann._training.pool import PROGRAMS
+from tests.round_trip import assert_save_and_pickle_keep
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(300, 4)).astype(np.float32)
@@ -132,12 +132,7 @@ def test_the_members_count_is_not_part_of_the_traced_program():
 
 
 def test_save_load_and_pickle_keep_the_ensemble(ensemble, tmp_path):
-    path = tmp_path / "ensemble.sklann"
-    sklann.save(ensemble, path)
-    loaded = sklann.load(path)
-    np.testing.assert_array_equal(loaded.predict_proba(X), ensemble.predict_proba(X))
-    unpickled = pickle.loads(pickle.dumps(ensemble))
-    np.testing.assert_array_equal(unpickled.predict_proba(X), ensemble.predict_proba(X))
+    assert_save_and_pickle_keep(ensemble, X, tmp_path)
 
 
 def test_a_file_with_a_bad_members_count_is_refused(ensemble, tmp_path):

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-import sklann
 from sklann import MLPClassifier, MLPRegressor
 from sklann._network.keras_build import build_network
 from sklann._network.spec import NetworkSpec, initial_weights
+from tests.round_trip import assert_save_and_pickle_keep
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(-2, 2, size=(400, 3)).astype(np.float32)
@@ -103,11 +103,8 @@ def test_a_periodic_embedding_fits_a_periodic_target(embedded):
     assert plain.score(X, Y) < embedded.score(X, Y) - 0.1
 
 
-def test_save_and_load_keep_the_embedding(embedded, tmp_path):
-    path = tmp_path / "embedded.sklann"
-    sklann.save(embedded, path)
-    loaded = sklann.load(path)
-    np.testing.assert_array_equal(loaded.predict_proba(X), embedded.predict_proba(X))
+def test_save_load_and_pickle_keep_the_embedding(embedded, tmp_path):
+    assert_save_and_pickle_keep(embedded, X, tmp_path)
 
 
 def test_regressor_trains_with_an_embedding():

@@ -5,15 +5,13 @@ here: what the fitted estimator predicts with, what early stopping
 validates, the two spellings, persistence and the refusals.
 """
 
-import pickle
-
 import keras
 import numpy as np
 import pytest
 from sklearn.metrics import log_loss
 
-import sklann
 from sklann import MLPClassifier, MLPRegressor
+from tests.round_trip import assert_save_and_pickle_keep
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(120, 10)).astype(np.float32)
@@ -87,12 +85,7 @@ def test_callbacks_see_the_raw_weights_then_the_average_at_train_end(averaged):
 
 
 def test_saved_and_pickled_estimators_keep_the_average(averaged, tmp_path):
-    path = tmp_path / "averaged.sklann"
-    sklann.save(averaged, path)
-    loaded = sklann.load(path)
-    np.testing.assert_array_equal(loaded.predict_proba(X), averaged.predict_proba(X))
-    unpickled = pickle.loads(pickle.dumps(averaged))
-    np.testing.assert_array_equal(unpickled.predict_proba(X), averaged.predict_proba(X))
+    loaded = assert_save_and_pickle_keep(averaged, X, tmp_path)
     # Continued training carries the average on, from the fitted weights.
     loaded.set_params(warm_start=True, epochs=2).fit(X, Y)
     assert len(loaded.history_["loss"]) == BASE["epochs"] + 2
