@@ -21,6 +21,19 @@ from .layers import BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LAYER_VARIABLES
 KERAS_EPSILON = 1e-7
 
 
+@tf.custom_gradient
+def cos_and_sin(angles):
+    """``cos(angles), sin(angles)``, differentiated with the values already
+    computed: TensorFlow's own gradients of ``cos`` and ``sin`` compute both
+    again (4% of the recipe's fit time on digits, 2 cores)."""
+    cos, sin = tf.cos(angles), tf.sin(angles)
+
+    def gradient(upstream_cos, upstream_sin):
+        return upstream_sin * cos - upstream_cos * sin
+
+    return (cos, sin), gradient
+
+
 def compute_dtype(precision):
     """The dtype hidden layers compute in under ``precision``."""
     return {
@@ -211,7 +224,7 @@ class GraphNetwork:
             tf.cast(weight, h.dtype) for weight in weights[start : start + 3]
         )
         angles = (2 * math.pi) * h[:, :, None] * frequencies
-        periodic = tf.concat([tf.cos(angles), tf.sin(angles)], axis=-1)
+        periodic = tf.concat(cos_and_sin(angles), axis=-1)
         embedded = tf.nn.relu(tf.einsum("bfk,fkd->bfd", periodic, kernel) + bias)
         embedded = tf.concat([h[:, :, None], embedded], axis=-1)
         return tf.reshape(embedded, [tf.shape(h)[0], -1])
