@@ -20,9 +20,10 @@ TABULAR_DEFAULTS = {
     "learning_rate": 1e-3,
     "lr_schedule": "cosine",
     "lr_warmup_epochs": 5,
-    "epochs": 100,
+    "epochs": 70,
     "batch_size": 256,
     "early_stopping": True,
+    "patience": 30,
 }
 
 # The recipe's addition for more than two classes: label smoothing lifted
@@ -70,17 +71,22 @@ def tabular_defaults(estimator="classifier", *, n_classes=None, prefix=""):
     ``optimizer``                Adam with ``beta_2=0.95``
     ``learning_rate``            1e-3, 5 warm-up epochs, then a cosine to
                                  ``0.1 * learning_rate``
-    ``epochs``                   100
+    ``epochs``                   70
     ``batch_size``               256
     ``label_smoothing``          0.1 (classifier of more than two classes)
     ``early_stopping``           True (the best epoch's weights, as RealMLP)
+    ``patience``                 30
     ===========================  ==============================================
 
     Without early stopping the embedding overfit the smaller sets
     (mammography ROC AUC 0.909, against 0.963 with it). The embedding's
     size and the batch size are RealMLP's: twice the embedding (8 outputs,
     16 frequencies) scored the same and took 1.4 times as long on digits,
-    2.1 times on adult.
+    2.1 times on adult. A patience of 30 lets the cosine reach its low rates
+    where they help: 100 epochs with patience 10 stopped digits at epochs 50
+    to 85 (0.9826, mean of 3 seeds); 70 epochs with patience 30 reach 0.9848
+    in the same time. Adult's best epoch comes early, so it still stops early,
+    at 1.7 times the time of patience 10.
 
     Parameters
     ----------
