@@ -1,5 +1,6 @@
 """search_space(): a ready random-search space that works as it is."""
 
+import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import ParameterSampler, RandomizedSearchCV
@@ -7,7 +8,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklann import MLPClassifier, MLPRegressor
-from sklann.model_selection import LayerSizes, search_space
+from sklann.model_selection import (
+    LayerSizes,
+    search_space,
+    tabular_defaults,
+    tabular_search_space,
+)
 
 
 def test_every_name_is_a_parameter_and_every_draw_is_valid():
@@ -45,11 +51,6 @@ def test_randomized_search_over_a_pipeline_with_the_space_as_it_is():
 
 
 def test_tabular_recipe_fits_both_estimators():
-    import numpy as np
-
-    from sklann import MLPClassifier, MLPRegressor
-    from sklann.model_selection import tabular_defaults, tabular_search_space
-
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 3))
     y = (X[:, 0] > 0).astype(int)
@@ -67,10 +68,6 @@ def test_tabular_recipe_fits_both_estimators():
 
 
 def test_tabular_recipe_refuses_a_bad_class_count():
-    import pytest
-
-    from sklann.model_selection import tabular_defaults, tabular_search_space
-
     for function in (tabular_defaults, tabular_search_space):
         with pytest.raises(ValueError, match="n_classes"):
             function(n_classes=1)
@@ -79,8 +76,6 @@ def test_tabular_recipe_refuses_a_bad_class_count():
 
 
 def test_every_tabular_draw_is_a_valid_setting_of_the_recipe():
-    from sklann.model_selection import tabular_defaults, tabular_search_space
-
     for estimator, mlp in (("classifier", MLPClassifier), ("regressor", MLPRegressor)):
         for n_classes in (None, 2) if estimator == "classifier" else (None,):
             recipe = tabular_defaults(estimator, n_classes=n_classes)
