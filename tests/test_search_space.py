@@ -63,6 +63,8 @@ def test_tabular_recipe_fits_both_estimators():
     reg = MLPRegressor(**{**tabular_defaults("regressor"), **quick}).fit(X, X[:, 0])
     assert reg.predict(X).shape == (60,)
     assert "label_smoothing" not in tabular_defaults("regressor")
+    assert tabular_defaults("regressor")["early_stopping"] is False
+    assert tabular_defaults()["early_stopping"] is True
     assert "label_smoothing" not in tabular_search_space("regressor")
     assert set(tabular_search_space(prefix="m__")) >= {"m__embedding_scale"}
 
